@@ -1,0 +1,18 @@
+package dev.wfgateway.common;
+
+/** Event-bus addresses of the public contract (DESIGN.md section 3). */
+public final class Addresses {
+  public static final String RATELIMIT_CHECK = "platform.ratelimit.check";
+  public static final String WORKFLOW_SUBMIT = "platform.workflow.submit";
+  public static final String WORKFLOW_STATUS = "platform.workflow.status";
+  public static final String DLQ_ADD = "platform.dlq.add";
+  public static final String DLQ_QUERY = "platform.dlq.query";
+  public static final String DLQ_RETRY = "platform.dlq.retry";
+  public static final String DLQ_DELETE = "platform.dlq.delete";
+  public static final String DLQ_STATS = "platform.dlq.stats";
+  public static final String EVENTS_RUN = "platform.events.run";
+  public static final String EVENTS_CIRCUIT = "platform.events.circuit";
+
+  private Addresses() {
+  }
+}

@@ -1,0 +1,12 @@
+package dev.wfgateway.common;
+
+/** Header names carried end to end, on HTTP and as event-bus message headers. */
+public final class Headers {
+  public static final String REQUEST_ID = "x-request-id";
+  public static final String TRACEPARENT = "traceparent";
+  public static final String FENCING_TOKEN = "x-fencing-token";
+  public static final String TENANT = "x-tenant";
+
+  private Headers() {
+  }
+}
