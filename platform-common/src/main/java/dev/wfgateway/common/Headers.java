@@ -5,7 +5,7 @@ public final class Headers {
   public static final String REQUEST_ID = "x-request-id";
   public static final String TRACEPARENT = "traceparent";
   public static final String FENCING_TOKEN = "x-fencing-token";
-  public static final String TENANT = "x-tenant";
+  public static final String RUN_ID = "x-run-id";
 
   private Headers() {
   }

@@ -25,8 +25,8 @@ public record RetryPolicy(int maxAttempts, Duration initialInterval, double back
     double capped = Math.min(base, maximumInterval.toMillis());
     return switch (jitter) {
       case NONE -> Math.round(capped);
-      case FULL -> Math.round(capped * random);
-      case EQUAL -> Math.round(capped / 2 + capped / 2 * random);
+      case FULL -> (long) (capped * random);
+      case EQUAL -> (long) (capped / 2 + capped / 2 * random);
     };
   }
 }

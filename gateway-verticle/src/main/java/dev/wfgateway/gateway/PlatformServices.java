@@ -1,0 +1,54 @@
+package dev.wfgateway.gateway;
+
+import dev.wfgateway.common.Headers;
+import dev.wfgateway.common.ProblemException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/** Requests to the platform's services on the event bus, carrying the request id and trace context. */
+final class PlatformServices {
+  static final String REQUEST_ID_KEY = "requestId";
+
+  private final Vertx vertx;
+
+  PlatformServices(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  Future<JsonObject> request(RoutingContext ctx, String address, JsonObject body, Duration timeout) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+    String requestId = ctx.get(REQUEST_ID_KEY);
+    if (requestId != null) {
+      options.addHeader(Headers.REQUEST_ID, requestId);
+    }
+    String traceparent = ctx.request().getHeader(Headers.TRACEPARENT);
+    if (traceparent != null) {
+      options.addHeader(Headers.TRACEPARENT, traceparent);
+    }
+    return vertx.eventBus().<JsonObject>request(address, body, options).map(reply -> reply.body());
+  }
+
+  /** Answers the service's reply as the response body with {@code status}, or its problem. */
+  void forward(RoutingContext ctx, String address, JsonObject body, Duration timeout, int status) {
+    call(ctx, address, body, timeout, reply -> ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json").end(reply.encode()));
+  }
+
+  /** Hands the service's reply to {@code onReply}; a failure, or a problem it throws, becomes the response. */
+  void call(RoutingContext ctx, String address, JsonObject body, Duration timeout, Consumer<JsonObject> onReply) {
+    request(ctx, address, body, timeout)
+        .onSuccess(reply -> {
+          try {
+            onReply.accept(reply);
+          } catch (ProblemException e) {
+            ProblemResponses.send(ctx, e.problem());
+          }
+        })
+        .onFailure(e -> ProblemResponses.fail(ctx, e));
+  }
+}

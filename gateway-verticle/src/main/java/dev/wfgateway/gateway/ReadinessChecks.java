@@ -1,0 +1,88 @@
+package dev.wfgateway.gateway;
+
+import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.config.PlatformConfig;
+import dev.wfgateway.common.redis.RedisClients;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@code /health/ready} checks: the services a request needs answer somewhere in the cluster,
+ * Redis answers (when configured), and the DLQ can take entries. A limiter running on local
+ * counters is reported, but does not make the node unready.
+ */
+final class ReadinessChecks {
+  static final String STATUS_MAP = "platform.status";
+  private static final long PROBE_TIMEOUT_MILLIS = 1_000;
+
+  private final Vertx vertx;
+  private final Redis redis;
+
+  ReadinessChecks(Vertx vertx, PlatformConfig config) {
+    this.vertx = vertx;
+    this.redis = config.redisBackend() ? RedisClients.create(vertx, config.redis()) : null;
+  }
+
+  HealthChecks register(HealthChecks checks) {
+    checks.register("ratelimit", PROBE_TIMEOUT_MILLIS * 2, p -> serviceAnswers(Addresses.RATELIMIT_CHECK, p));
+    checks.register("workflow", PROBE_TIMEOUT_MILLIS * 2, p -> serviceAnswers(Addresses.WORKFLOW_STATUS, p));
+    checks.register("dlq", PROBE_TIMEOUT_MILLIS * 2, this::dlqWritable);
+    if (redis != null) {
+      checks.register("redis", PROBE_TIMEOUT_MILLIS * 2, this::redisAnswers);
+    }
+    return checks;
+  }
+
+  /**
+   * Sends an empty (invalid) request: a validation failure proves a node serves the address; no
+   * handler or no answer means none does.
+   */
+  private void serviceAnswers(String address, Promise<Status> promise) {
+    vertx.eventBus().request(address, new JsonObject(), new DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MILLIS))
+        .onComplete(ar -> {
+          boolean answered = ar.succeeded() || (ar.cause() instanceof ReplyException re
+              && re.failureType() == ReplyFailure.RECIPIENT_FAILURE);
+          JsonObject data = new JsonObject().put("address", address);
+          if (Addresses.RATELIMIT_CHECK.equals(address)) {
+            Object mode = localStatus().get("ratelimit.mode");
+            data.put("mode", mode == null ? "unknown" : mode);
+          }
+          promise.complete(answered ? Status.OK(data) : Status.KO(data.put("reason", "no node serves this address")));
+        });
+  }
+
+  private void dlqWritable(Promise<Status> promise) {
+    Object writable = localStatus().get("dlq.writable");
+    JsonObject data = new JsonObject().put("writable", writable == null ? "not on this node" : writable);
+    promise.complete(Boolean.FALSE.equals(writable) ? Status.KO(data) : Status.OK(data));
+  }
+
+  private void redisAnswers(Promise<Status> promise) {
+    redis.send(Request.cmd(Command.PING)).timeout(PROBE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+        .onComplete(ar -> {
+          // A Redis outage degrades the node (local rate limits, spooled DLQ) without taking it out.
+          JsonObject data = new JsonObject().put("reachable", ar.succeeded());
+          promise.complete(Status.OK(data));
+        });
+  }
+
+  private LocalMap<String, Object> localStatus() {
+    return vertx.sharedData().getLocalMap(STATUS_MAP);
+  }
+
+  Future<Void> close() {
+    return redis == null ? Future.succeededFuture() : redis.close();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.wfgateway.gateway;
+
+import dev.wfgateway.common.ProblemException;
+import dev.wfgateway.common.ProblemType;
+import dev.wfgateway.common.messages.DlqFilter;
+import dev.wfgateway.common.messages.DlqReason;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.Set;
+
+/** Reads and checks what a client sent: bodies, Idempotency-Key, DLQ filters. Bad input is a 4xx problem. */
+final class RequestInput {
+  private static final Set<String> RUN_BODY_FIELDS = Set.of("input");
+  private static final int MAX_IDEMPOTENCY_KEY = 255;
+  static final int MAX_PAGE = 500;
+
+  private RequestInput() {
+  }
+
+  /** The run's input from a body {@code {"input": {...}}}; an empty body means an empty input. */
+  static JsonObject runInput(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      return new JsonObject();
+    }
+    String contentType = ctx.request().getHeader("Content-Type");
+    if (contentType == null || !isJson(contentType)) {
+      throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE
+          .problem("Send the body as application/json (got " + (contentType == null ? "no Content-Type" : contentType) + ")"));
+    }
+    Object parsed;
+    try {
+      parsed = Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw new ProblemException(ProblemType.MALFORMED_JSON.problem("The body is not valid JSON"));
+    }
+    if (!(parsed instanceof JsonObject json)) {
+      throw invalid("", "The body must be a JSON object such as {\"input\": {...}}");
+    }
+    for (String field : json.fieldNames()) {
+      if (!RUN_BODY_FIELDS.contains(field)) {
+        throw invalid("/" + field, "Unknown field '" + field + "'; the body is {\"input\": {...}}");
+      }
+    }
+    Object input = json.getValue("input");
+    if (input == null) {
+      return new JsonObject();
+    }
+    if (!(input instanceof JsonObject inputObject)) {
+      throw invalid("/input", "input must be a JSON object");
+    }
+    return inputObject;
+  }
+
+  private static boolean isJson(String contentType) {
+    String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
+  }
+
+  /** The Idempotency-Key header: absent, or 1 to 255 printable ASCII characters. */
+  static String idempotencyKey(RoutingContext ctx) {
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key == null) {
+      return null;
+    }
+    boolean printable = !key.isEmpty() && key.length() <= MAX_IDEMPOTENCY_KEY
+        && key.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+    if (!printable) {
+      throw new ProblemException(ProblemType.INVALID_IDEMPOTENCY_KEY
+          .problem("Idempotency-Key must be 1 to 255 printable ASCII characters"));
+    }
+    return key;
+  }
+
+  /** True for {@code Prefer: respond-async} (RFC 7240), among other preferences. */
+  static boolean prefersAsync(RoutingContext ctx) {
+    for (String prefer : ctx.request().headers().getAll("Prefer")) {
+      for (String token : prefer.split(",")) {
+        if (token.trim().split(";", 2)[0].trim().equalsIgnoreCase("respond-async")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A DLQ filter from the query string, scoped to {@code tenant} (null for admin-wide). */
+  static DlqFilter dlqFilter(RoutingContext ctx, String tenant, String id) {
+    MultiMap params = ctx.queryParams();
+    String reason = single(params, "reason");
+    if (reason != null) {
+      try {
+        DlqReason.fromWire(reason);
+      } catch (IllegalArgumentException e) {
+        throw invalid("reason", "reason must be one of step_failed, timeout, circuit_open, lock_lost, rejected");
+      }
+    }
+    return new DlqFilter(tenant, id, single(params, "workflow"), reason, single(params, "q"));
+  }
+
+  /** The paging part of a DLQ query: {@code limit} (1..500) and an opaque {@code cursor}. */
+  static JsonObject page(RoutingContext ctx, JsonObject query) {
+    String limit = single(ctx.queryParams(), "limit");
+    if (limit != null) {
+      int n;
+      try {
+        n = Integer.parseInt(limit);
+      } catch (NumberFormatException e) {
+        n = -1;
+      }
+      if (n < 1 || n > MAX_PAGE) {
+        throw invalid("limit", "limit must be a whole number from 1 to " + MAX_PAGE);
+      }
+      query.put("limit", n);
+    }
+    String cursor = single(ctx.queryParams(), "cursor");
+    if (cursor != null) {
+      query.put("cursor", cursor);
+    }
+    return query;
+  }
+
+  private static String single(MultiMap params, String name) {
+    var values = params.getAll(name);
+    if (values.size() > 1) {
+      throw invalid(name, "give " + name + " at most once");
+    }
+    return values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
+  }
+
+  private static ProblemException invalid(String pointer, String message) {
+    return new ProblemException(ProblemType.VALIDATION_FAILED.problem(message)
+        .with("errors", new JsonArray().add(new JsonObject().put("pointer", pointer).put("message", message))));
+  }
+}

@@ -1,0 +1,13 @@
+package dev.wfgateway.workflow;
+
+import dev.wfgateway.common.messages.RunRecord;
+import io.vertx.core.Future;
+import java.time.Duration;
+
+/** Where run records live for their retention; keyed by tenant so no tenant can reach another's runs. */
+interface RunStore {
+  Future<Void> save(RunRecord run, Duration retention);
+
+  /** The run, or null when the tenant has no run with that id. */
+  Future<RunRecord> find(String tenant, String runId);
+}

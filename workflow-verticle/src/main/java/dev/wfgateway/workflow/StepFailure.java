@@ -1,0 +1,46 @@
+package dev.wfgateway.workflow;
+
+import dev.wfgateway.common.messages.DlqReason;
+
+/**
+ * Why a step call did not produce an output. {@code retryable} false stops the retries at once
+ * (a step's 4xx other than 408/429, a non-retryable failure code); {@code reason} is what the DLQ
+ * entry will say if this failure ends the run.
+ */
+final class StepFailure extends RuntimeException {
+  private final String type;
+  private final boolean retryable;
+  private final DlqReason reason;
+
+  StepFailure(String type, String message, boolean retryable, DlqReason reason) {
+    super(message, null, false, false);
+    this.type = type;
+    this.retryable = retryable;
+    this.reason = reason;
+  }
+
+  static StepFailure retryable(String type, String message) {
+    return new StepFailure(type, message, true, DlqReason.STEP_FAILED);
+  }
+
+  static StepFailure permanent(String type, String message) {
+    return new StepFailure(type, message, false, DlqReason.STEP_FAILED);
+  }
+
+  /** Whether a status answered by a step is worth retrying (DESIGN.md section 7). */
+  static boolean retryableStatus(int status) {
+    return status >= 500 || status == 408 || status == 429 || status < 400;
+  }
+
+  String type() {
+    return type;
+  }
+
+  boolean retryable() {
+    return retryable;
+  }
+
+  DlqReason reason() {
+    return reason;
+  }
+}

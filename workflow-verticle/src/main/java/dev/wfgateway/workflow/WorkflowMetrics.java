@@ -1,0 +1,61 @@
+package dev.wfgateway.workflow;
+
+import dev.wfgateway.common.messages.RunStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/** The workflow families of DESIGN.md section 8: runs, steps, locks and bulkheads. */
+final class WorkflowMetrics {
+  private final MeterRegistry registry;
+  private final Counter leasesLost;
+
+  WorkflowMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.leasesLost = Counter.builder("platform.lock.leases.lost")
+        .description("Lock leases that could not be renewed; their runs were dead-lettered with lock_lost")
+        .register(registry);
+  }
+
+  Counter leasesLost() {
+    return leasesLost;
+  }
+
+  void runEnded(String tenant, String workflow, RunStatus status, long nanos) {
+    Timer.builder("platform.run.duration").description("Run duration from admission to its end, by outcome")
+        .tags("tenant", tenant, "workflow", workflow, "outcome", status.wire())
+        .publishPercentileHistogram()
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void stepEnded(String workflow, String step, boolean succeeded, long nanos) {
+    Timer.builder("platform.step.duration").description("Step duration including retries, by outcome")
+        .tags("workflow", workflow, "step", step, "outcome", succeeded ? "succeeded" : "failed")
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void lockAcquired(String tenant, long waitNanos, boolean acquired) {
+    Timer.builder("platform.lock.acquire").description("Time spent acquiring a run lock, by outcome")
+        .tags("tenant", tenant, "outcome", acquired ? "acquired" : "refused")
+        .register(registry).record(waitNanos, TimeUnit.NANOSECONDS);
+    if (waitNanos > TimeUnit.MILLISECONDS.toNanos(5) || !acquired) {
+      Counter.builder("platform.lock.contention").description("Lock acquisitions that had to wait or gave up")
+          .tags("tenant", tenant).register(registry).increment();
+    }
+  }
+
+  void bulkheadRegistered(String tenant, TenantBulkhead bulkhead) {
+    Gauge.builder("platform.bulkhead.active", bulkhead, TenantBulkhead::active)
+        .description("Runs executing now in the tenant's bulkhead on this node").tags("tenant", tenant)
+        .register(registry);
+    Gauge.builder("platform.bulkhead.queued", bulkhead, TenantBulkhead::queued)
+        .description("Runs waiting for a slot in the tenant's bulkhead on this node").tags("tenant", tenant)
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("platform.bulkhead.rejected", bulkhead,
+            TenantBulkhead::rejected)
+        .description("Runs refused with 429 because the tenant's bulkhead was full").tags("tenant", tenant)
+        .register(registry);
+  }
+}

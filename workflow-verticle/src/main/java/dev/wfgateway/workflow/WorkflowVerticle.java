@@ -1,0 +1,107 @@
+package dev.wfgateway.workflow;
+
+import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.Headers;
+import dev.wfgateway.common.Problem;
+import dev.wfgateway.common.ProblemException;
+import dev.wfgateway.common.ProblemType;
+import dev.wfgateway.common.config.PlatformConfig;
+import dev.wfgateway.common.messages.RunStatusRequest;
+import dev.wfgateway.common.messages.SubmitRunRequest;
+import dev.wfgateway.common.redis.RedisClients;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.redis.client.Redis;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * Serves {@code platform.workflow.submit} and {@code platform.workflow.status}. Deploy one instance
+ * per node: tenant bulkheads are per instance, so one instance makes them per node.
+ */
+public final class WorkflowVerticle extends VerticleBase {
+  /** How long a stopping node lets runs in progress finish before dead-lettering them. */
+  public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  private final MeterRegistry registry;
+  private WorkflowEngine engine;
+  private WebClient webClient;
+  private Redis redis;
+
+  public WorkflowVerticle(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    PlatformConfig config = PlatformConfig.fromJson(config());
+    WorkflowMetrics metrics = new WorkflowMetrics(registry);
+    RunStore store;
+    RunLocks locks;
+    if (config.redisBackend()) {
+      redis = RedisClients.create(vertx, config.redis());
+      store = new RedisRunStore(redis, config.redis().commandTimeout());
+      locks = new RedisFencedLocks(vertx, redis, config.redis().commandTimeout(), metrics.leasesLost());
+    } else {
+      store = new SharedDataRunStore(vertx);
+      locks = new SharedDataRunLocks(vertx);
+    }
+    webClient = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("wfgateway-workflow"),
+        new PoolOptions().setHttp1MaxSize(64));
+    StepInvoker eventBusSteps = new EventBusStepInvoker(vertx);
+    StepInvoker httpSteps = new HttpStepInvoker(webClient);
+    StepInvoker steps = (step, call) -> step.eventbus() != null
+        ? eventBusSteps.invoke(step, call) : httpSteps.invoke(step, call);
+    RunExecutor executor = new RunExecutor(vertx, store, locks, steps, new DeadLetterSender(vertx), metrics,
+        config.runs().retention());
+    engine = new WorkflowEngine(vertx, config, store, executor, new InputValidator(config.workflows()), metrics);
+
+    return Future.all(
+        vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_SUBMIT, message -> answer(message,
+            body -> engine.submit(withRequestId(SubmitRunRequest.fromJson(body), message),
+                message.headers().get(Headers.TRACEPARENT)).map(run -> run.toJson()))).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_STATUS, message -> answer(message,
+            body -> engine.status(RunStatusRequest.fromJson(body)).map(run -> run.toJson()))).completion());
+  }
+
+  private static SubmitRunRequest withRequestId(SubmitRunRequest request, Message<Object> message) {
+    String headerId = message.headers().get(Headers.REQUEST_ID);
+    if (request.requestId() != null || headerId == null) {
+      return request;
+    }
+    return new SubmitRunRequest(request.tenant(), request.workflow(), request.input(), request.idempotencyKey(),
+        request.async(), headerId, request.source(), request.redriveCount());
+  }
+
+  private static void answer(Message<Object> message, Function<JsonObject, Future<JsonObject>> handler) {
+    if (!(message.body() instanceof JsonObject body)) {
+      reject(message, ProblemType.MALFORMED_JSON.problem("The message body must be a JSON object"));
+      return;
+    }
+    Future<JsonObject> reply;
+    try {
+      reply = handler.apply(body);
+    } catch (ProblemException e) {
+      reply = Future.failedFuture(e);
+    }
+    reply.onSuccess(message::reply).onFailure(e -> reject(message, Problem.fromFailure(e)));
+  }
+
+  private static void reject(Message<Object> message, Problem problem) {
+    message.fail(problem.status(), problem.toJson().encode());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return engine.drain(SHUTDOWN_GRACE).eventually(() -> {
+      webClient.close();
+      return redis == null ? Future.succeededFuture() : redis.close();
+    });
+  }
+}

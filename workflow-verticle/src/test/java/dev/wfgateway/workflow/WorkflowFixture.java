@@ -1,0 +1,83 @@
+package dev.wfgateway.workflow;
+
+import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.messages.SubmitRunRequest;
+import dev.wfgateway.common.messages.RunSource;
+import dev.wfgateway.testkit.Await;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A workflow verticle deployed with a test configuration, a recording DLQ and helpers to submit runs. */
+final class WorkflowFixture {
+  final Vertx vertx;
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final List<JsonObject> deadLetters = new CopyOnWriteArrayList<>();
+  final List<JsonObject> runEvents = new CopyOnWriteArrayList<>();
+  private final AtomicInteger dlqIds = new AtomicInteger();
+
+  WorkflowFixture(Vertx vertx) {
+    this.vertx = vertx;
+    vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_ADD, message -> {
+      deadLetters.add(message.body());
+      message.reply(new JsonObject().put("id", "dlq-" + dlqIds.incrementAndGet()));
+    });
+    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RUN, message -> runEvents.add(message.body()));
+  }
+
+  /** A configuration with tenants {@code acme} and {@code globex}, plus the given workflows. */
+  static JsonObject config(JsonObject workflows) {
+    return new JsonObject()
+        .put("tenants", new JsonObject()
+            .put("acme", new JsonObject().put("bulkhead", new JsonObject().put("maxConcurrent", 2).put("maxQueued", 2)))
+            .put("globex", new JsonObject().put("workflows", new JsonArray().add("echo")))
+            .put("wide", new JsonObject().put("bulkhead", new JsonObject().put("maxConcurrent", 500).put("maxQueued", 0))))
+        .put("workflows", workflows);
+  }
+
+  static JsonObject eventBusStep(String name, String address, Object retry) {
+    return new JsonObject().put("name", name)
+        .put("eventbus", new JsonObject().put("address", address).put("timeout", "2s"))
+        .put("retry", retry);
+  }
+
+  static JsonObject workflow(JsonObject... steps) {
+    return new JsonObject().put("timeout", "5s").put("steps", new JsonArray(List.of((Object[]) steps)));
+  }
+
+  static JsonObject retry(int maxAttempts, String initial) {
+    return new JsonObject().put("maxAttempts", maxAttempts).put("initialInterval", initial)
+        .put("backoffCoefficient", 2.0).put("maximumInterval", "1s").put("jitter", "none");
+  }
+
+  void deploy(JsonObject config, int instances) {
+    Await.result(vertx.deployVerticle(() -> new WorkflowVerticle(registry),
+        new DeploymentOptions().setConfig(config).setInstances(instances)));
+  }
+
+  Future<JsonObject> submit(String tenant, String workflow, JsonObject input, boolean async) {
+    SubmitRunRequest request = new SubmitRunRequest(tenant, workflow, input, null, async, "req-1", RunSource.HTTP, 0);
+    return vertx.eventBus().<JsonObject>request(Addresses.WORKFLOW_SUBMIT, request.toJson(),
+        new DeliveryOptions().setSendTimeout(20_000)).map(Message::body);
+  }
+
+  Future<JsonObject> status(String tenant, String runId) {
+    return vertx.eventBus().<JsonObject>request(Addresses.WORKFLOW_STATUS,
+        new JsonObject().put("tenant", tenant).put("runId", runId)).map(Message::body);
+  }
+
+  /** The failure code and problem body of a failed request. */
+  static JsonObject problem(Throwable failure) {
+    ReplyException re = (ReplyException) failure;
+    return new JsonObject(re.getMessage()).put("failureCode", re.failureCode());
+  }
+}
