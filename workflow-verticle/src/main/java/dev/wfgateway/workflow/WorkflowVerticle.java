@@ -31,6 +31,7 @@ public final class WorkflowVerticle extends VerticleBase {
 
   private final MeterRegistry registry;
   private WorkflowEngine engine;
+  private CircuitBreakers breakers;
   private WebClient webClient;
   private Redis redis;
 
@@ -56,8 +57,9 @@ public final class WorkflowVerticle extends VerticleBase {
         new PoolOptions().setHttp1MaxSize(64));
     StepInvoker eventBusSteps = new EventBusStepInvoker(vertx);
     StepInvoker httpSteps = new HttpStepInvoker(webClient);
-    StepInvoker steps = (step, call) -> step.eventbus() != null
-        ? eventBusSteps.invoke(step, call) : httpSteps.invoke(step, call);
+    breakers = new CircuitBreakers(vertx, config, registry, System::nanoTime);
+    StepInvoker steps = new BreakingStepInvoker((step, call) -> step.eventbus() != null
+        ? eventBusSteps.invoke(step, call) : httpSteps.invoke(step, call), breakers);
     RunExecutor executor = new RunExecutor(vertx, store, locks, steps, new DeadLetterSender(vertx), metrics,
         config.runs().retention());
     engine = new WorkflowEngine(vertx, config, store, executor, new InputValidator(config.workflows()), metrics);
@@ -67,7 +69,17 @@ public final class WorkflowVerticle extends VerticleBase {
             body -> engine.submit(withRequestId(SubmitRunRequest.fromJson(body), message),
                 message.headers().get(Headers.TRACEPARENT)).map(run -> run.toJson()))).completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_STATUS, message -> answer(message,
-            body -> engine.status(RunStatusRequest.fromJson(body)).map(run -> run.toJson()))).completion());
+            body -> engine.status(RunStatusRequest.fromJson(body)).map(run -> run.toJson()))).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_BREAKERS, message -> answer(message,
+            body -> Future.succeededFuture(new JsonObject().put("node", nodeId()).put("breakers", breakers.describe()))))
+            .completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.WORKFLOW_BREAKERS_RESET, message -> breakers.reset(message.body().getString("name")))
+            .completion());
+  }
+
+  private String nodeId() {
+    var clusterManager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    return clusterManager == null ? "standalone" : clusterManager.getNodeId();
   }
 
   private static SubmitRunRequest withRequestId(SubmitRunRequest request, Message<Object> message) {
