@@ -5,6 +5,7 @@ import dev.wfgateway.common.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -21,6 +22,11 @@ final class PlatformServices {
   }
 
   Future<JsonObject> request(RoutingContext ctx, String address, JsonObject body, Duration timeout) {
+    return requestMessage(ctx, address, body, timeout).map(Message::body);
+  }
+
+  /** The whole reply, for callers that read its headers. */
+  Future<Message<JsonObject>> requestMessage(RoutingContext ctx, String address, JsonObject body, Duration timeout) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
     String requestId = ctx.get(REQUEST_ID_KEY);
     if (requestId != null) {
@@ -30,7 +36,7 @@ final class PlatformServices {
     if (traceparent != null) {
       options.addHeader(Headers.TRACEPARENT, traceparent);
     }
-    return vertx.eventBus().<JsonObject>request(address, body, options).map(reply -> reply.body());
+    return vertx.eventBus().<JsonObject>request(address, body, options);
   }
 
   /** Answers the service's reply as the response body with {@code status}, or its problem. */

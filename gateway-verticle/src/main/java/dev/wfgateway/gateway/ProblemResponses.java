@@ -2,6 +2,7 @@ package dev.wfgateway.gateway;
 
 import dev.wfgateway.common.Problem;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** Writes problems as {@code application/problem+json}, with {@code Retry-After} when the problem says when. */
@@ -13,6 +14,12 @@ final class ProblemResponses {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
+    }
+    if (problem.extensions().containsKey(Problem.REPLAYED_FIELD)) {
+      JsonObject extensions = problem.extensions().copy();
+      extensions.remove(Problem.REPLAYED_FIELD);
+      problem = new Problem(problem.type(), problem.detail(), extensions);
+      response.putHeader("Idempotent-Replayed", "true");
     }
     Object retryAfter = problem.extensions().getValue("retryAfterSeconds");
     if (retryAfter instanceof Number seconds && !response.headers().contains("Retry-After")) {

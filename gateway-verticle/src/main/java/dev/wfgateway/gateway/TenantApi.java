@@ -1,6 +1,7 @@
 package dev.wfgateway.gateway;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.Headers;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.PlatformConfig;
@@ -9,6 +10,7 @@ import dev.wfgateway.common.config.WorkflowDefinition;
 import dev.wfgateway.common.messages.RateLimitDecision;
 import dev.wfgateway.common.messages.RateLimitRequest;
 import dev.wfgateway.common.messages.RunSource;
+import dev.wfgateway.common.messages.RunStatus;
 import dev.wfgateway.common.messages.RunStatusRequest;
 import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.vertx.core.Handler;
@@ -91,13 +93,20 @@ final class TenantApi {
         RequestInput.idempotencyKey(ctx), async, ctx.get(PlatformServices.REQUEST_ID_KEY), RunSource.HTTP, 0);
     Duration lockWait = definition.lock() == null ? Duration.ZERO : definition.lock().maxWait();
     Duration timeout = async ? SERVICE_TIMEOUT : definition.timeout().plus(lockWait).plus(SYNC_MARGIN);
-    services.call(ctx, Addresses.WORKFLOW_SUBMIT, request.toJson(), timeout, run -> {
-      if (async) {
-        ctx.response().setStatusCode(202).putHeader("Location", "/v1/runs/" + run.getString("runId"))
-            .putHeader("Preference-Applied", "respond-async");
-      }
-      ctx.response().putHeader("Content-Type", "application/json").end(run.encode());
-    });
+    services.requestMessage(ctx, Addresses.WORKFLOW_SUBMIT, request.toJson(), timeout)
+        .onSuccess(reply -> {
+          JsonObject run = reply.body();
+          if ("true".equals(reply.headers().get(Headers.IDEMPOTENT_REPLAYED))) {
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+          }
+          // A queued record answers an async submit, the replay of one included.
+          if (RunStatus.QUEUED.wire().equals(run.getString("status"))) {
+            ctx.response().setStatusCode(202).putHeader("Location", "/v1/runs/" + run.getString("runId"))
+                .putHeader("Preference-Applied", "respond-async");
+          }
+          ctx.response().putHeader("Content-Type", "application/json").end(run.encode());
+        })
+        .onFailure(e -> ProblemResponses.fail(ctx, e));
   }
 
   private void authenticate(RoutingContext ctx) {

@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
 public record Problem(ProblemType type, String detail, JsonObject extensions) {
 
   public static final String CONTENT_TYPE = "application/problem+json";
+  /** Marks a replayed failure on the event bus, where a failure carries no headers; the gateway turns it into the header. */
+  public static final String REPLAYED_FIELD = "idempotentReplayed";
 
   public Problem {
     extensions = extensions == null ? new JsonObject() : extensions;

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class RedisFencedLocks implements RunLocks {
   private static final LuaScript ACQUIRE = LuaScript.fromResource(RedisFencedLocks.class, "lock_acquire.lua");
   private static final LuaScript RENEW = LuaScript.fromResource(RedisFencedLocks.class, "lock_renew.lua");
-  private static final LuaScript RELEASE = LuaScript.fromResource(RedisFencedLocks.class, "lock_release.lua");
+  private static final LuaScript RELEASE = LuaScript.fromResource(RedisFencedLocks.class, "compare_and_delete.lua");
   private static final long MAX_POLL_MILLIS = 200;
 
   private final Vertx vertx;

@@ -1,5 +1,6 @@
 package dev.wfgateway.workflow;
 
+import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.PlatformConfig;
@@ -13,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.pointer.JsonPointer;
+import dev.wfgateway.workflow.IdempotencyStore.IdempotencyScope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -30,12 +32,17 @@ final class WorkflowEngine {
   private final RunStore store;
   private final RunExecutor executor;
   private final InputValidator validator;
+  private final IdempotencyStore idempotency;
   private final WorkflowMetrics metrics;
+  /** How much longer than its run an in-progress claim lives, so a crashed node's claim frees itself. */
+  private static final Duration IN_PROGRESS_MARGIN = Duration.ofSeconds(30);
+
   private final Map<String, TenantBulkhead> bulkheads = new HashMap<>();
   private boolean draining;
 
-  WorkflowEngine(Vertx vertx, PlatformConfig config, RunStore store, RunExecutor executor, InputValidator validator,
-      WorkflowMetrics metrics) {
+  WorkflowEngine(Vertx vertx, PlatformConfig config, RunStore store, IdempotencyStore idempotency,
+      RunExecutor executor, InputValidator validator, WorkflowMetrics metrics) {
+    this.idempotency = idempotency;
     this.vertx = vertx;
     this.config = config;
     this.store = store;
@@ -44,7 +51,7 @@ final class WorkflowEngine {
     this.metrics = metrics;
   }
 
-  Future<RunRecord> submit(SubmitRunRequest request, String traceparent) {
+  Future<Submitted> submit(SubmitRunRequest request, String traceparent) {
     if (draining) {
       return Future.failedFuture(new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE
           .problem("This node is shutting down").with("retryAfterSeconds", 1)));
@@ -58,16 +65,74 @@ final class WorkflowEngine {
     } catch (ProblemException e) {
       return Future.failedFuture(e);
     }
+    RunContext context = new RunContext(request, definition, lockKey, traceparent);
+    String runId = UUID.randomUUID().toString();
+    if (request.idempotencyKey() == null) {
+      return admit(context, runId).map(run -> new Submitted(run.toJson(), false));
+    }
+    return submitOnce(context, runId);
+  }
+
+  /**
+   * Stripe's semantics: the first response that comes from a started run (success, or a run that
+   * failed or timed out) is stored and replayed; a request refused before its run started stores
+   * nothing and frees the key.
+   */
+  private Future<Submitted> submitOnce(RunContext context, String runId) {
+    SubmitRunRequest request = context.request();
+    IdempotencyScope scope = new IdempotencyScope(request.tenant(), request.workflow(), request.idempotencyKey());
+    IdempotencyRecord claim = IdempotencyRecord.inProgress(Fingerprint.of(request.input()), runId);
+    Duration claimTtl = context.definition().timeout().plus(IN_PROGRESS_MARGIN)
+        .plus(context.definition().lock() == null ? Duration.ZERO : context.definition().lock().maxWait());
+    return idempotency.claim(scope, claim, claimTtl)
+        .recover(e -> Future.failedFuture(unavailable("The idempotency store is unavailable")))
+        .compose(existing -> existing != null ? replay(existing, claim)
+            : admit(context, runId).transform(ar -> {
+              if (ar.succeeded()) {
+                JsonObject body = ar.result().toJson();
+                return store(scope, claim.complete(request.async() ? 202 : 200, body))
+                    .map(new Submitted(body, false));
+              }
+              Problem problem = Problem.fromFailure(ar.cause());
+              boolean runStarted = problem.type() == ProblemType.RUN_FAILED || problem.type() == ProblemType.RUN_TIMEOUT;
+              Future<Void> kept = runStarted ? store(scope, claim.complete(problem.status(), problem.toJson()))
+                  : idempotency.release(scope, claim).otherwiseEmpty();
+              return kept.transform(v -> Future.failedFuture(ar.cause()));
+            }));
+  }
+
+  private Future<Void> store(IdempotencyScope scope, IdempotencyRecord completed) {
+    // The run already happened: a store that fails now only costs the replay, never the answer.
+    return idempotency.complete(scope, completed, config.runs().idempotencyRetention()).otherwiseEmpty();
+  }
+
+  private static Future<Submitted> replay(IdempotencyRecord existing, IdempotencyRecord claim) {
+    if (!existing.fingerprint().equals(claim.fingerprint())) {
+      return Future.failedFuture(new ProblemException(ProblemType.IDEMPOTENCY_MISMATCH
+          .problem("This Idempotency-Key was used with a different request body")));
+    }
+    if (!existing.completed()) {
+      return Future.failedFuture(new ProblemException(ProblemType.IDEMPOTENCY_IN_PROGRESS
+          .problem("The first request with this Idempotency-Key is still running").with("runId", existing.runId())
+          .with("retryAfterSeconds", 1)));
+    }
+    if (existing.status() >= 400) {
+      return Future.failedFuture(new ProblemException(
+          Problem.fromJson(existing.body()).with(Problem.REPLAYED_FIELD, true)));
+    }
+    return Future.succeededFuture(new Submitted(existing.body(), true));
+  }
+
+  private Future<RunRecord> admit(RunContext context, String runId) {
+    SubmitRunRequest request = context.request();
     Future<TenantBulkhead.Permit> slot = bulkhead(request.tenant()).admit();
     if (slot.failed()) {
       return Future.failedFuture(slot.cause());
     }
-    RunRecord queued = RunRecord.queued(UUID.randomUUID().toString(), request.tenant(), definition.name(),
-        request.input(), Instant.now().toString());
-    RunContext context = new RunContext(request, definition, lockKey, traceparent);
+    RunRecord queued = RunRecord.queued(runId, request.tenant(), context.definition().name(), request.input(),
+        Instant.now().toString());
     Future<Void> recorded = store.save(queued, config.runs().retention())
-        .recover(e -> Future.failedFuture(new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE
-            .problem("The run store is unavailable").with("retryAfterSeconds", 1))))
+        .recover(e -> Future.failedFuture(unavailable("The run store is unavailable")))
         .onFailure(e -> slot.onSuccess(TenantBulkhead.Permit::release));
     Future<RunOutcome> outcome = recorded.compose(v -> slot.transform(ar -> ar.succeeded()
         ? executor.execute(context, queued).andThen(done -> ar.result().release())
@@ -79,10 +144,13 @@ final class WorkflowEngine {
         : Future.failedFuture(new ProblemException(o.problem())));
   }
 
+  private static ProblemException unavailable(String detail) {
+    return new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE.problem(detail).with("retryAfterSeconds", 1));
+  }
+
   Future<RunRecord> status(RunStatusRequest request) {
     return store.find(request.tenant(), request.runId())
-        .recover(e -> Future.failedFuture(new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE
-            .problem("The run store is unavailable").with("retryAfterSeconds", 1))))
+        .recover(e -> Future.failedFuture(unavailable("The run store is unavailable")))
         .compose(run -> run != null ? Future.succeededFuture(run)
             : Future.failedFuture(new ProblemException(ProblemType.NOT_FOUND.problem("No such run"))));
   }

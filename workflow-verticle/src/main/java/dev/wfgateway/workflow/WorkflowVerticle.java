@@ -12,6 +12,7 @@ import dev.wfgateway.common.redis.RedisClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
@@ -45,13 +46,16 @@ public final class WorkflowVerticle extends VerticleBase {
     WorkflowMetrics metrics = new WorkflowMetrics(registry);
     RunStore store;
     RunLocks locks;
+    IdempotencyStore idempotency;
     if (config.redisBackend()) {
       redis = RedisClients.create(vertx, config.redis());
       store = new RedisRunStore(redis, config.redis().commandTimeout());
       locks = new RedisFencedLocks(vertx, redis, config.redis().commandTimeout(), metrics.leasesLost());
+      idempotency = new RedisIdempotencyStore(redis, config.redis().commandTimeout());
     } else {
       store = new SharedDataRunStore(vertx);
       locks = new SharedDataRunLocks(vertx);
+      idempotency = new SharedDataIdempotencyStore(vertx);
     }
     webClient = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("wfgateway-workflow"),
         new PoolOptions().setHttp1MaxSize(64));
@@ -62,12 +66,10 @@ public final class WorkflowVerticle extends VerticleBase {
         ? eventBusSteps.invoke(step, call) : httpSteps.invoke(step, call), breakers);
     RunExecutor executor = new RunExecutor(vertx, store, locks, steps, new DeadLetterSender(vertx), metrics,
         config.runs().retention());
-    engine = new WorkflowEngine(vertx, config, store, executor, new InputValidator(config.workflows()), metrics);
+    engine = new WorkflowEngine(vertx, config, store, idempotency, executor, new InputValidator(config.workflows()), metrics);
 
     return Future.all(
-        vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_SUBMIT, message -> answer(message,
-            body -> engine.submit(withRequestId(SubmitRunRequest.fromJson(body), message),
-                message.headers().get(Headers.TRACEPARENT)).map(run -> run.toJson()))).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_SUBMIT, this::submit).completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_STATUS, message -> answer(message,
             body -> engine.status(RunStatusRequest.fromJson(body)).map(run -> run.toJson()))).completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_BREAKERS, message -> answer(message,
@@ -75,6 +77,23 @@ public final class WorkflowVerticle extends VerticleBase {
             .completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.WORKFLOW_BREAKERS_RESET, message -> breakers.reset(message.body().getString("name")))
             .completion());
+  }
+
+  private void submit(Message<Object> message) {
+    if (!(message.body() instanceof JsonObject body)) {
+      reject(message, ProblemType.MALFORMED_JSON.problem("The message body must be a JSON object"));
+      return;
+    }
+    Future<Submitted> submitted;
+    try {
+      submitted = engine.submit(withRequestId(SubmitRunRequest.fromJson(body), message),
+          message.headers().get(Headers.TRACEPARENT));
+    } catch (ProblemException e) {
+      submitted = Future.failedFuture(e);
+    }
+    submitted.onSuccess(s -> message.reply(s.body(), s.replayed()
+            ? new DeliveryOptions().addHeader(Headers.IDEMPOTENT_REPLAYED, "true") : new DeliveryOptions()))
+        .onFailure(e -> reject(message, Problem.fromFailure(e)));
   }
 
   private String nodeId() {

@@ -33,7 +33,8 @@ public record PlatformConfig(
     boolean demo) {
 
   public static final List<String> ALL_VERTICLES = List.of("gateway", "ratelimit", "workflow", "dlq");
-  private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+  /** Tenant and workflow names: safe as file names, Redis key parts and URL segments. */
+  public static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
   private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
   /** Limits for tenants (and routes) that configure none: generous enough for a demo, never unlimited. */
   public static final Map<String, List<RatePolicy>> BUILT_IN_LIMITS = Map.of(
