@@ -1,5 +1,6 @@
 package dev.wfgateway.gateway;
 
+import dev.wfgateway.common.NodeStatus;
 import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.redis.RedisClients;
@@ -24,7 +25,6 @@ import java.util.concurrent.TimeUnit;
  * counters is reported, but does not make the node unready.
  */
 final class ReadinessChecks {
-  static final String STATUS_MAP = "platform.status";
   private static final long PROBE_TIMEOUT_MILLIS = 1_000;
 
   private final Vertx vertx;
@@ -56,7 +56,7 @@ final class ReadinessChecks {
               && re.failureType() == ReplyFailure.RECIPIENT_FAILURE);
           JsonObject data = new JsonObject().put("address", address);
           if (Addresses.RATELIMIT_CHECK.equals(address)) {
-            Object mode = localStatus().get("ratelimit.mode");
+            Object mode = localStatus().get(NodeStatus.RATELIMIT_MODE);
             data.put("mode", mode == null ? "unknown" : mode);
           }
           promise.complete(answered ? Status.OK(data) : Status.KO(data.put("reason", "no node serves this address")));
@@ -64,7 +64,7 @@ final class ReadinessChecks {
   }
 
   private void dlqWritable(Promise<Status> promise) {
-    Object writable = localStatus().get("dlq.writable");
+    Object writable = localStatus().get(NodeStatus.DLQ_WRITABLE);
     JsonObject data = new JsonObject().put("writable", writable == null ? "not on this node" : writable);
     promise.complete(Boolean.FALSE.equals(writable) ? Status.KO(data) : Status.OK(data));
   }
@@ -79,7 +79,7 @@ final class ReadinessChecks {
   }
 
   private LocalMap<String, Object> localStatus() {
-    return vertx.sharedData().getLocalMap(STATUS_MAP);
+    return vertx.sharedData().getLocalMap(NodeStatus.MAP);
   }
 
   Future<Void> close() {

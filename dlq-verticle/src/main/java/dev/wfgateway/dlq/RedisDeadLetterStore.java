@@ -1,0 +1,301 @@
+package dev.wfgateway.dlq;
+
+import dev.wfgateway.common.messages.DlqEntry;
+import dev.wfgateway.common.messages.DlqFilter;
+import dev.wfgateway.common.redis.LuaScript;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The production backend: one Redis stream per tenant, {@code dlq:{tenant}} (the braces are the
+ * Redis Cluster hash tag, so a tenant's stream, counters and markers share a slot), counters in
+ * {@code dlqstats:{tenant}}, and the set of tenants in {@code dlq:tenants}.
+ *
+ * <p>When Redis does not answer, adds go to a local spool (the journal-backed store) and are
+ * acknowledged once fsynced; a periodic drain moves them into Redis, oldest first, when it
+ * answers again. While a tenant has spooled entries, its new adds are spooled behind them to keep
+ * the order. Exactly once: every add carries a marker keyed by the SHA-256 of the entry, set in
+ * the same script as the XADD, so an entry drained again after a crash between XADD and its
+ * removal from the spool (or an add retried after a lost reply) returns the first id instead of
+ * adding a copy.
+ */
+final class RedisDeadLetterStore implements DeadLetterStore {
+  private static final System.Logger LOG = System.getLogger(RedisDeadLetterStore.class.getName());
+  static final String TENANTS_KEY = "dlq:tenants";
+  private static final Duration MARKER_LIFETIME = Duration.ofDays(1);
+  private static final Duration DRAIN_INTERVAL = Duration.ofMillis(500);
+  private static final int DRAIN_BATCH = 100;
+  private static final int MAX_SCAN_BATCH = 1000;
+  /** Ids per XDEL script call: stays far below Lua's limit on unpacked arguments. */
+  private static final int REMOVE_CHUNK = 500;
+  private static final DlqFilter EVERYTHING = new DlqFilter(null, null, null, null, null);
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final long commandTimeoutMillis;
+  private final int maxEntriesPerTenant;
+  private final Duration ttl;
+  private final Clock clock;
+  private final LocalDeadLetterStore spool;
+  private final WritableStatus status;
+  private final LuaScript addScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-add.lua");
+  private final LuaScript expireScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-expire.lua");
+  private final LuaScript removeScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-remove.lua");
+  private final Set<String> registeredTenants = new HashSet<>();
+  private boolean available = true;
+  private boolean spoolWritable = true;
+  private boolean draining;
+  private long drainTimer = -1;
+
+  RedisDeadLetterStore(Vertx vertx, Redis redis, Duration commandTimeout, int maxEntriesPerTenant, Duration ttl,
+      Clock clock, DeadLetterJournal spoolJournal, WritableStatus status) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.commandTimeoutMillis = Math.max(1, commandTimeout.toMillis());
+    this.maxEntriesPerTenant = maxEntriesPerTenant;
+    this.ttl = ttl;
+    this.clock = clock;
+    this.status = status;
+    // The spool never evicts or expires: everything in it is owed to Redis.
+    this.spool = new LocalDeadLetterStore(vertx, spoolJournal, Integer.MAX_VALUE, ttl, clock, ok -> {
+      spoolWritable = ok;
+      updateWritable();
+    });
+  }
+
+  @Override
+  public Future<Void> open() {
+    return spool.open().compose(v -> {
+      drainTimer = vertx.setPeriodic(DRAIN_INTERVAL.toMillis(), id -> drainSpool());
+      // Starting while Redis is down is fine: adds spool until it answers.
+      return send(Request.cmd(Command.PING)).otherwiseEmpty().<Void>mapEmpty();
+    }).andThen(v -> updateWritable());
+  }
+
+  @Override
+  public Future<String> add(DlqEntry entry) {
+    DlqEntry withoutId = entry.withId(null);
+    if (available && spool.isEmpty(entry.tenant())) {
+      return addToRedis(withoutId).recover(failure -> spoolAdd(withoutId));
+    }
+    return spoolAdd(withoutId);
+  }
+
+  private Future<String> spoolAdd(DlqEntry entry) {
+    return spool.add(entry).andThen(result -> updateWritable());
+  }
+
+  private Future<String> addToRedis(DlqEntry entry) {
+    String tenant = entry.tenant();
+    String json = entry.toJson().encode();
+    return registerTenant(tenant)
+        .compose(v -> script(addScript, List.of(streamKey(tenant), statsKey(tenant), markerKey(tenant, json)),
+            List.of(String.valueOf(maxEntriesPerTenant), json, String.valueOf(MARKER_LIFETIME.toSeconds()))))
+        .map(Response::toString);
+  }
+
+  private Future<Void> registerTenant(String tenant) {
+    if (registeredTenants.contains(tenant)) {
+      return Future.succeededFuture();
+    }
+    return send(Request.cmd(Command.SADD).arg(TENANTS_KEY).arg(tenant))
+        .map(r -> {
+          registeredTenants.add(tenant);
+          return null;
+        });
+  }
+
+  private void drainSpool() {
+    if (draining || (available && spool.isEmpty())) {
+      return;
+    }
+    draining = true;
+    send(Request.cmd(Command.PING))
+        .compose(pong -> spool.tenants())
+        .compose(tenants -> sequentially(tenants, this::drainTenant))
+        .onComplete(result -> {
+          draining = false;
+          updateWritable();
+        });
+  }
+
+  private Future<Void> drainTenant(String tenant) {
+    return spool.scan(tenant, null, EVERYTHING, DRAIN_BATCH).compose(batch -> batch.isEmpty()
+        ? Future.succeededFuture()
+        : sequentially(batch, spooled -> addToRedis(spooled.withId(null))
+            .compose(id -> spool.remove(tenant, List.of(spooled.id()), Removal.DELETED)).<Void>mapEmpty())
+            .compose(v -> drainTenant(tenant)));
+  }
+
+  private static <T> Future<Void> sequentially(List<T> items, Function<T, Future<Void>> step) {
+    Future<Void> chain = Future.succeededFuture();
+    for (T item : items) {
+      chain = chain.compose(v -> step.apply(item));
+    }
+    return chain;
+  }
+
+  @Override
+  public Future<List<String>> tenants() {
+    return send(Request.cmd(Command.SMEMBERS).arg(TENANTS_KEY)).map(members -> {
+      List<String> tenants = new ArrayList<>();
+      members.forEach(m -> tenants.add(m.toString()));
+      tenants.sort(null);
+      return tenants;
+    });
+  }
+
+  @Override
+  public Future<List<DlqEntry>> scan(String tenant, StreamId after, DlqFilter filter, int max) {
+    return scanFrom(tenant, after, filter, max, new ArrayList<>());
+  }
+
+  private Future<List<DlqEntry>> scanFrom(String tenant, StreamId after, DlqFilter filter, int max,
+      List<DlqEntry> found) {
+    int count = Math.min(MAX_SCAN_BATCH, Math.max(100, 2 * (max - found.size())));
+    Request xrange = Request.cmd(Command.XRANGE).arg(streamKey(tenant)).arg(after == null ? "-" : "(" + after)
+        .arg("+").arg("COUNT").arg(count);
+    return send(xrange).compose(page -> {
+      StreamId last = after;
+      for (Response item : page) {
+        DlqEntry entry = toEntry(item);
+        last = StreamId.parse(entry.id());
+        if (filter.matches(entry)) {
+          found.add(entry);
+          if (found.size() >= max) {
+            return Future.succeededFuture(found);
+          }
+        }
+      }
+      return page.size() < count ? Future.succeededFuture(found) : scanFrom(tenant, last, filter, max, found);
+    });
+  }
+
+  /** A stream item is {@code [id, [field, value, ...]]}; the entry is the value of field {@code entry}. */
+  private static DlqEntry toEntry(Response item) {
+    Response fields = item.get(1);
+    String json = null;
+    for (int i = 0; i + 1 < fields.size(); i += 2) {
+      if ("entry".equals(fields.get(i).toString())) {
+        json = fields.get(i + 1).toString();
+      }
+    }
+    return DlqEntry.fromJson(new JsonObject(json)).withId(item.get(0).toString());
+  }
+
+  @Override
+  public Future<Integer> remove(String tenant, List<String> ids, Removal why) {
+    String counter = why == Removal.REDRIVEN ? "redriven" : "";
+    List<Future<Response>> chunks = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += REMOVE_CHUNK) {
+      List<String> args = new ArrayList<>();
+      args.add(counter);
+      args.addAll(ids.subList(from, Math.min(ids.size(), from + REMOVE_CHUNK)));
+      chunks.add(script(removeScript, List.of(streamKey(tenant), statsKey(tenant)), args));
+    }
+    return Future.all(chunks).map(all -> chunks.stream().mapToInt(f -> f.result().toInteger()).sum());
+  }
+
+  @Override
+  public Future<Void> expire() {
+    String minId = (clock.millis() - ttl.toMillis()) + "-0";
+    return tenants().compose(tenants -> Future.all(tenants.stream()
+        .map(tenant -> script(expireScript, List.of(streamKey(tenant), statsKey(tenant)), List.of(minId)))
+        .toList())).mapEmpty();
+  }
+
+  @Override
+  public Future<TenantStats> stats(String tenant) {
+    Future<Response> size = send(Request.cmd(Command.XLEN).arg(streamKey(tenant)));
+    Future<Response> oldest = send(Request.cmd(Command.XRANGE).arg(streamKey(tenant)).arg("-").arg("+")
+        .arg("COUNT").arg(1));
+    Future<Response> counters = send(Request.cmd(Command.HMGET).arg(statsKey(tenant)).arg("evictions")
+        .arg("expired").arg("redriven"));
+    return Future.all(size, oldest, counters).map(all -> {
+      Response c = counters.result();
+      Long oldestMillis = oldest.result().size() == 0 ? null
+          : StreamId.parse(oldest.result().get(0).get(0).toString()).millis();
+      return new TenantStats(size.result().toLong(), oldestMillis, counter(c.get(0)), counter(c.get(1)),
+          counter(c.get(2)));
+    });
+  }
+
+
+  private static long counter(Response value) {
+    return value == null ? 0 : value.toLong();
+  }
+
+  @Override
+  public Future<Void> close() {
+    vertx.cancelTimer(drainTimer);
+    return spool.close().andThen(v -> redis.close());
+  }
+
+  private Future<Response> send(Request request) {
+    return observe(redis.send(request).timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS));
+  }
+
+  private Future<Response> script(LuaScript script, List<String> keys, List<String> args) {
+    return observe(script.run(redis, keys, args).timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * Tracks whether Redis answers: a failed command makes adds spool without trying Redis (an outage
+   * costs no latency); any answer, such as the drain's periodic PING, ends that. Reads always try,
+   * bounded by the command timeout, and fail with 503 while Redis does not answer.
+   */
+  private Future<Response> observe(Future<Response> reply) {
+    return reply.andThen(result -> {
+      if (result.succeeded() == available) {
+        return;
+      }
+      available = result.succeeded();
+      if (available) {
+        LOG.log(Level.INFO, "Redis answers again; draining the DLQ spool");
+      } else {
+        LOG.log(Level.WARNING, "Redis did not answer ({0}); DLQ adds spool locally until it does",
+            result.cause().toString());
+      }
+      updateWritable();
+    });
+  }
+
+  private void updateWritable() {
+    status.set(available && spoolWritable && spool.isEmpty());
+  }
+
+  static String streamKey(String tenant) {
+    return "dlq:{" + tenant + "}";
+  }
+
+  static String statsKey(String tenant) {
+    return "dlqstats:{" + tenant + "}";
+  }
+
+  private static String markerKey(String tenant, String entryJson) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(entryJson.getBytes(StandardCharsets.UTF_8));
+      return "dlqadd:{" + tenant + "}:" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

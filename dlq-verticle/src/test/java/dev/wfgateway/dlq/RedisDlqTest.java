@@ -1,0 +1,96 @@
+package dev.wfgateway.dlq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.wfgateway.common.Addresses;
+import dev.wfgateway.testkit.Await;
+import dev.wfgateway.testkit.RedisFixture;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The contract on Redis Streams, plus the outage: adds spool locally and drain exactly once. */
+class RedisDlqTest extends DlqContractTest {
+  static RedisFixture redis;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisFixture.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @BeforeEach
+  void emptyRedis() {
+    redis.command("FLUSHALL");
+  }
+
+  @Override
+  JsonObject backendConfig() {
+    return new JsonObject().put("redis", new JsonObject().put("url", redis.url()).put("commandTimeout", "1s"));
+  }
+
+  @Test
+  void keepsOneHashTaggedStreamPerTenant() {
+    deploy(dlqSettings().put("maxEntriesPerTenant", 5));
+    addMany("acme", "risk-check", "a", 7);
+    assertThat(redis.command("XLEN dlq:{acme}")).isEqualTo(":5");
+    assertThat(redis.command("HGET dlqstats:{acme} evictions")).isEqualTo("$1");
+  }
+
+  @Test
+  void spoolsAddsWhileRedisIsDownAndDrainsThemExactlyOnce() throws IOException {
+    assumeTrue(redis.controllable(), "needs a Redis server the test can stop");
+    deploy();
+    assertThat(writableFlag()).isTrue();
+
+    redis.stopServer();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      assertThat(add(entry("acme", "risk-check", "timeout", "during-" + i))).isNotNull();
+      expected.add("during-" + i);
+    }
+    assertThat(writableFlag()).isFalse();
+    assertThat(failureCode(Addresses.DLQ_QUERY, new JsonObject().put("tenant", "acme"))).isEqualTo(503);
+
+    redis.startServer();
+    Await.until("the spool to drain into Redis", Duration.ofSeconds(20),
+        () -> ":20".equals(redis.command("XLEN dlq:{acme}")) && Boolean.TRUE.equals(writableFlag()));
+    assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactlyElementsOf(expected);
+
+    // Restarted, the node replays an empty spool: it is writable at once and drains nothing again.
+    undeploy();
+    deploy();
+    assertThat(writableFlag()).isTrue();
+    assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void drainsAnEntryAlreadyInRedisOnlyOnceAfterACrashBetweenXaddAndSpoolRemoval() throws IOException {
+    deploy();
+    JsonObject sent = entry("acme", "risk-check", "timeout", "r1");
+    add(sent);
+    undeploy();
+    // As if the node died after the drain's XADD but before removing the entry from its spool.
+    Path spool = Files.createDirectories(journalDir.resolve("spool"));
+    Files.writeString(spool.resolve("acme.jsonl"),
+        new JsonObject().put("op", "add").put("entry", sent.copy().put("id", "1-0")).encode() + "\n");
+
+    deploy();
+    Await.until("the spool to drain", Duration.ofSeconds(10), () -> Boolean.TRUE.equals(writableFlag()));
+    assertThat(redis.command("XLEN dlq:{acme}")).isEqualTo(":1");
+    assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactly("r1");
+  }
+}

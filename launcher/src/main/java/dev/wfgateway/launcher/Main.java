@@ -1,0 +1,87 @@
+package dev.wfgateway.launcher;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * {@code java -jar platform.jar [--conf FILE] [--verticles gateway,workflow] [--cluster]}.
+ * Starts one node; SIGTERM stops it cleanly.
+ */
+public final class Main {
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+  private static final long SHUTDOWN_SECONDS = 30;
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    LaunchOptions options;
+    try {
+      options = LaunchOptions.parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(LaunchOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.println(LaunchOptions.USAGE);
+      return;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Map<String, String> env = System.getenv();
+    VertxBuilder builder = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setJvmMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry));
+    Future<Vertx> vertxReady = options.cluster()
+        ? builder.withClusterManager(ClusterSetup.clusterManager(env)).buildClustered()
+        : Future.succeededFuture(builder.build());
+    Future<Platform> started = vertxReady.compose(vertx -> ConfigLoader.load(vertx, options.confFile(), env)
+        .map(json -> options.verticles() == null ? json : json.copy().put("verticles", options.verticles()))
+        .compose(json -> Platform.start(vertx, json, registry))
+        .onSuccess(platform -> announce(vertx, platform, options))
+        .onFailure(e -> vertx.close()));
+    try {
+      Platform platform = started.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(platform), "platform-shutdown"));
+    } catch (java.util.concurrent.ExecutionException e) {
+      System.err.println("The platform did not start: " + e.getCause().getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static void announce(Vertx vertx, Platform platform, LaunchOptions options) {
+    String verticles = String.join(",", platform.config().verticles());
+    LOG.info(() -> "platform node started: verticles [" + verticles + "], "
+        + (platform.config().redisBackend() ? "redis backend" : "local backend")
+        + (options.cluster() ? ", clustered" : ", standalone")
+        + (platform.httpPort() > 0 ? ", HTTP on port " + platform.httpPort() : ""));
+    if (platform.config().demo() && platform.httpPort() > 0) {
+      System.out.println(DemoContent.banner(platform.httpPort()));
+    }
+  }
+
+  /** Runs on the JVM's shutdown-hook thread, never an event loop: waiting here blocks nothing of Vert.x. */
+  private static void shutdown(Platform platform) {
+    LOG.info("shutting down: no new requests; runs in progress finish or are dead-lettered");
+    Vertx vertx = platform.vertx();
+    try {
+      platform.stop().eventually(vertx::close)
+          .toCompletionStage().toCompletableFuture().get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+      LOG.info("shut down cleanly");
+    } catch (Exception e) {
+      LOG.warning("shutdown did not complete within " + SHUTDOWN_SECONDS + " s: " + e);
+    }
+  }
+}

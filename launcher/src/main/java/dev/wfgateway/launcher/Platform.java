@@ -1,0 +1,103 @@
+package dev.wfgateway.launcher;
+
+import dev.wfgateway.common.config.PlatformConfig;
+import dev.wfgateway.dlq.DlqVerticle;
+import dev.wfgateway.gateway.GatewayVerticle;
+import dev.wfgateway.ratelimit.RateLimitVerticle;
+import dev.wfgateway.workflow.WorkflowVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * One node of the platform: deploys the verticles its configuration names (plus the demo services
+ * in demo mode) and undeploys them in the order a clean shutdown needs: first the gateway stops
+ * taking requests, then runs finish or are dead-lettered, and the DLQ goes last, flushed.
+ */
+public final class Platform {
+  private static final Logger LOG = Logger.getLogger(Platform.class.getName());
+
+  private final Vertx vertx;
+  private final PlatformConfig config;
+  private final Deque<String> deployments = new ArrayDeque<>();
+  private GatewayVerticle gateway;
+
+  private Platform(Vertx vertx, PlatformConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** Validates {@code rawConfig} (adding the demo content when it has no tenants) and deploys the node. */
+  public static Future<Platform> start(Vertx vertx, JsonObject rawConfig, PrometheusMeterRegistry registry) {
+    boolean demo = DemoContent.wanted(rawConfig);
+    DemoServiceVerticle demoServices = new DemoServiceVerticle();
+    Future<String> demoDeployed = demo ? vertx.deployVerticle(demoServices) : Future.succeededFuture();
+    return demoDeployed.compose(demoId -> {
+      JsonObject json = demo ? DemoContent.apply(rawConfig, demoServices.httpPort()) : rawConfig;
+      PlatformConfig config;
+      try {
+        config = PlatformConfig.fromJson(json);
+      } catch (RuntimeException e) {
+        return (demoId == null ? Future.<Void>succeededFuture() : vertx.undeploy(demoId))
+            .compose(v -> Future.failedFuture(e));
+      }
+      Platform platform = new Platform(vertx, config);
+      if (demoId != null) {
+        platform.deployments.push(demoId);
+      }
+      return platform.deployAll(json, registry).map(platform)
+          .recover(e -> platform.stop().transform(ignored -> Future.failedFuture(e)));
+    });
+  }
+
+  private Future<Void> deployAll(JsonObject json, PrometheusMeterRegistry registry) {
+    DeploymentOptions options = new DeploymentOptions().setConfig(json);
+    return deployIf("dlq", () -> new DlqVerticle(registry), options)
+        .compose(v -> deployIf("ratelimit", () -> new RateLimitVerticle(registry), options))
+        .compose(v -> deployIf("workflow", () -> new WorkflowVerticle(registry), options))
+        .compose(v -> deployIf("gateway", () -> gateway = new GatewayVerticle(registry), options));
+  }
+
+  private Future<Void> deployIf(String name, Supplier<VerticleBase> verticle, DeploymentOptions options) {
+    if (!config.runs(name)) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(verticle.get(), options)
+        .onSuccess(id -> {
+          deployments.push(id);
+          LOG.info(() -> "deployed " + name + " verticle");
+        }).mapEmpty();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public PlatformConfig config() {
+    return config;
+  }
+
+  /** The gateway's HTTP port, or -1 when this node runs no gateway. */
+  public int httpPort() {
+    return gateway == null ? -1 : gateway.actualPort();
+  }
+
+  /** Undeploys in reverse order of deployment, each after the one before has stopped. */
+  public Future<Void> stop() {
+    String next = deployments.poll();
+    if (next == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.undeploy(next).recover(e -> {
+      LOG.warning("undeploy failed: " + e.getMessage());
+      return Future.succeededFuture();
+    }).compose(v -> stop());
+  }
+}

@@ -1,0 +1,87 @@
+package dev.wfgateway.ratelimit;
+
+import dev.wfgateway.common.config.RatePolicy;
+import dev.wfgateway.common.messages.RateLimitDecision;
+import dev.wfgateway.common.messages.RateLimitRequest;
+import dev.wfgateway.common.redis.LuaScript;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sliding window kept in Redis, shared by every node: one script call per check evaluates all
+ * the route's policies atomically (see {@code sliding_window.lua}). Every call is bounded by the
+ * command timeout, so a hung server costs at most that long.
+ */
+final class RedisSlidingWindowLimiter implements SlidingWindowLimiter {
+  private static final LuaScript SLIDING_WINDOW =
+      LuaScript.fromResource(RedisSlidingWindowLimiter.class, "sliding_window.lua");
+
+  private final Redis redis;
+  private final long timeoutMillis;
+  private final Timer scriptTimer;
+
+  RedisSlidingWindowLimiter(Redis redis, Duration commandTimeout, Timer scriptTimer) {
+    this.redis = redis;
+    this.timeoutMillis = commandTimeout.toMillis();
+    this.scriptTimer = scriptTimer;
+  }
+
+  /** {@code rl:{tenant}:{route}:{policy}}: the braces are Redis Cluster's hash tag, one slot per tenant. */
+  static String key(String tenant, String route, String policy) {
+    return "rl:{" + tenant + "}:" + route + ":" + policy;
+  }
+
+  @Override
+  public String mode() {
+    return RateLimitDecision.MODE_REDIS;
+  }
+
+  @Override
+  public Future<RateLimitDecision> check(RateLimitRequest request, List<RatePolicy> policies) {
+    List<String> keys = new ArrayList<>(policies.size());
+    List<String> args = new ArrayList<>(2 + 2 * policies.size());
+    args.add(Integer.toString(request.cost()));
+    args.add(Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    for (RatePolicy policy : policies) {
+      keys.add(key(request.tenant(), request.route(), policy.name()));
+      args.add(Long.toString(policy.limit()));
+      args.add(Long.toString(policy.window().toMillis()));
+    }
+    long start = System.nanoTime();
+    return SLIDING_WINDOW.run(redis, keys, args)
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .onComplete(done -> scriptTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
+        .map(reply -> PolicyWindow.decision(windows(policies, reply), mode()));
+  }
+
+  /**
+   * Succeeds when Redis runs the script (with no policy: it only reads the time) within the
+   * command timeout. Better than a PING: it proves scripting works and loads the script.
+   */
+  Future<Void> probe() {
+    return probe(Duration.ofMillis(timeoutMillis));
+  }
+
+  Future<Void> probe(Duration timeout) {
+    return SLIDING_WINDOW.run(redis, List.of(), List.of("1", "probe"))
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .mapEmpty();
+  }
+
+  private static List<PolicyWindow> windows(List<RatePolicy> policies, Response reply) {
+    List<PolicyWindow> windows = new ArrayList<>(policies.size());
+    for (int i = 0; i < policies.size(); i++) {
+      RatePolicy policy = policies.get(i);
+      windows.add(new PolicyWindow(policy.name(), policy.limit(), policy.window().toMillis(),
+          reply.get(3 * i).toLong(), reply.get(3 * i + 1).toLong(), reply.get(3 * i + 2).toLong()));
+    }
+    return windows;
+  }
+}
