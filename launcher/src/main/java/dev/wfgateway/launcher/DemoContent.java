@@ -23,6 +23,11 @@ final class DemoContent {
     return config.getValue("tenants") == null;
   }
 
+  static boolean runsWorkflows(JsonObject config) {
+    Object verticles = config.getValue("verticles");
+    return !(verticles instanceof JsonArray list) || list.contains("workflow");
+  }
+
   /** The configuration with the demo tenant and workflows added; the HTTP step calls {@code demoHttpPort}. */
   static JsonObject apply(JsonObject config, int demoHttpPort) {
     JsonObject out = config.copy().put("demo", true);

@@ -72,16 +72,18 @@ public final class Main {
     }
   }
 
-  /** Runs on the JVM's shutdown-hook thread, never an event loop: waiting here blocks nothing of Vert.x. */
+  /**
+   * Runs on the JVM's shutdown-hook thread, never an event loop: waiting here blocks nothing of
+   * Vert.x. Prints to stderr because JUL resets its handlers in a shutdown hook of its own.
+   */
   private static void shutdown(Platform platform) {
-    LOG.info("shutting down: no new requests; runs in progress finish or are dead-lettered");
-    Vertx vertx = platform.vertx();
+    System.err.println("shutting down: no new requests; runs in progress finish or are dead-lettered");
     try {
-      platform.stop().eventually(vertx::close)
-          .toCompletionStage().toCompletableFuture().get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
-      LOG.info("shut down cleanly");
+      platform.stop().toCompletionStage().toCompletableFuture().get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+      platform.vertx().close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+      System.err.println("shut down cleanly");
     } catch (Exception e) {
-      LOG.warning("shutdown did not complete within " + SHUTDOWN_SECONDS + " s: " + e);
+      System.err.println("shutdown did not complete within " + SHUTDOWN_SECONDS + " s: " + e);
     }
   }
 }

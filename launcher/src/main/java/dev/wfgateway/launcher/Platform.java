@@ -37,10 +37,12 @@ public final class Platform {
   /** Validates {@code rawConfig} (adding the demo content when it has no tenants) and deploys the node. */
   public static Future<Platform> start(Vertx vertx, JsonObject rawConfig, PrometheusMeterRegistry registry) {
     boolean demo = DemoContent.wanted(rawConfig);
+    // The demo services live beside the workflow verticle that calls them, one set per such node.
+    boolean demoServicesHere = demo && DemoContent.runsWorkflows(rawConfig);
     DemoServiceVerticle demoServices = new DemoServiceVerticle();
-    Future<String> demoDeployed = demo ? vertx.deployVerticle(demoServices) : Future.succeededFuture();
+    Future<String> demoDeployed = demoServicesHere ? vertx.deployVerticle(demoServices) : Future.succeededFuture();
     return demoDeployed.compose(demoId -> {
-      JsonObject json = demo ? DemoContent.apply(rawConfig, demoServices.httpPort()) : rawConfig;
+      JsonObject json = demo ? DemoContent.apply(rawConfig, demoServicesHere ? demoServices.httpPort() : 0) : rawConfig;
       PlatformConfig config;
       try {
         config = PlatformConfig.fromJson(json);

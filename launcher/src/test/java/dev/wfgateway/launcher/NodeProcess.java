@@ -1,0 +1,86 @@
+package dev.wfgateway.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/** One platform node as a real JVM running the packaged jar, its output kept in a file. */
+final class NodeProcess implements AutoCloseable {
+  static final Path JAR = Path.of("target", "platform.jar");
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private NodeProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  static NodeProcess start(String name, Path dir, Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-Xmx256m");
+    command.add("-jar");
+    command.add(JAR.toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    Path log = dir.resolve(name + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    return new NodeProcess(name, builder.start(), log);
+  }
+
+  String output() {
+    try {
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Waits until the node's output matches {@code pattern}; fails with the output if it exits first. */
+  void awaitOutput(String what, Pattern pattern, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!pattern.matcher(output()).find()) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError(name + (process.isAlive() ? " did not log " : " exited before logging ") + what
+            + "; its output:\n" + output());
+      }
+      try {
+        Thread.sleep(50); // polling a child process's log, with a deadline
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** SIGKILL: the node dies without any chance to clean up. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, then the exit code. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(45, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
