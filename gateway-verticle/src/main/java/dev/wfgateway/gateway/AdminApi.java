@@ -1,6 +1,10 @@
 package dev.wfgateway.gateway;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.ProblemType;
+import dev.wfgateway.common.scaling.ScalingDecision;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -13,10 +17,14 @@ final class AdminApi {
 
   private final Credentials credentials;
   private final PlatformServices services;
+  private final ClusterView cluster;
+  private final ScalingSignal scaling;
 
-  AdminApi(Credentials credentials, PlatformServices services) {
+  AdminApi(Credentials credentials, PlatformServices services, ClusterView cluster, ScalingSignal scaling) {
     this.credentials = credentials;
     this.services = services;
+    this.cluster = cluster;
+    this.scaling = scaling;
   }
 
   void mount(Router router) {
@@ -27,6 +35,47 @@ final class AdminApi {
         RequestInput.page(ctx, RequestInput.dlqFilter(ctx, tenant(ctx), null).toJson()), SERVICE_TIMEOUT, 200));
     router.post("/admin/dlq/retry-all").handler(ctx -> services.forward(ctx, Addresses.DLQ_RETRY,
         RequestInput.dlqFilter(ctx, tenant(ctx), null).toJson(), BULK_TIMEOUT, 200));
+    router.get("/admin/cluster").handler(ctx -> respond(ctx, cluster.describe()));
+    router.get("/admin/scaling").handler(ctx -> respond(ctx, scaling.decide().map(ScalingDecision::toJson)));
+    router.get("/admin/circuit-breakers").handler(ctx -> respond(ctx,
+        breakers(ctx).map(all -> new JsonObject().put("breakers", all))));
+    router.post("/admin/circuit-breakers/:name/reset").handler(this::resetBreaker);
+  }
+
+  /** Every workflow node's breakers, each tagged with its node. */
+  private Future<JsonArray> breakers(RoutingContext ctx) {
+    return cluster.reports("workflow").compose(nodes -> Future.all(nodes.stream()
+            .map(node -> services.request(ctx, Addresses.WORKFLOW_BREAKERS + "." + node.nodeId(), new JsonObject(),
+                SERVICE_TIMEOUT).otherwise(new JsonObject()))
+            .toList()))
+        .map(replies -> {
+          JsonArray all = new JsonArray();
+          for (int i = 0; i < replies.size(); i++) {
+            JsonObject reply = replies.resultAt(i);
+            reply.getJsonArray("breakers", new JsonArray()).forEach(b -> all.add(((JsonObject) b).copy()
+                .put("node", reply.getString("node"))));
+          }
+          return all;
+        });
+  }
+
+  private void resetBreaker(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    breakers(ctx).onSuccess(all -> {
+      long nodes = all.stream().filter(b -> name.equals(((JsonObject) b).getString("name"))).count();
+      if (nodes == 0) {
+        ProblemResponses.send(ctx, ProblemType.NOT_FOUND.problem("No circuit breaker named '" + name + "'"));
+        return;
+      }
+      ctx.vertx().eventBus().publish(Addresses.WORKFLOW_BREAKERS_RESET, new JsonObject().put("name", name));
+      ctx.response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("name", name).put("state", "closed").put("nodes", nodes).encode());
+    }).onFailure(e -> ProblemResponses.fail(ctx, e));
+  }
+
+  private static void respond(RoutingContext ctx, Future<JsonObject> body) {
+    body.onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()))
+        .onFailure(e -> ProblemResponses.fail(ctx, e));
   }
 
   /** Used by the gateway for other admin-only routes such as {@code /metrics} when it is not public. */

@@ -4,6 +4,7 @@ import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.HttpConfig;
 import dev.wfgateway.common.config.PlatformConfig;
+import dev.wfgateway.common.scaling.ScalingPolicy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -22,10 +23,12 @@ import java.util.concurrent.TimeUnit;
 /** The HTTP edge: wires the router, the tenant and admin APIs, health and metrics, and the server. */
 public final class GatewayVerticle extends VerticleBase {
   private static final int MAX_HEADER_BYTES = 16 * 1024;
+  private static final long SCALING_REFRESH_MILLIS = 5_000;
 
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
   private ReadinessChecks readiness;
+  private long scalingTimer = -1;
 
   public GatewayVerticle(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -48,7 +51,10 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/health/live").handler(live);
     router.get("/health/ready").handler(ready);
     router.get("/health").handler(ready);
-    AdminApi admin = new AdminApi(credentials, services);
+    ClusterView cluster = new ClusterView(vertx);
+    ScalingSignal scaling = new ScalingSignal(cluster, new ScalingPolicy(config.scaling()), registry);
+    scalingTimer = vertx.setPeriodic(SCALING_REFRESH_MILLIS, id -> scaling.decide());
+    AdminApi admin = new AdminApi(credentials, services, cluster, scaling);
     if (!http.publicMetrics()) {
       router.get("/metrics").handler(admin::authenticate);
     }
@@ -99,6 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(scalingTimer);
     Future<Void> closed = server == null ? Future.succeededFuture() : server.shutdown(5, TimeUnit.SECONDS);
     return closed.eventually(() -> readiness.close());
   }

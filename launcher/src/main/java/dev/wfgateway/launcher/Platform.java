@@ -28,6 +28,7 @@ public final class Platform {
   private final PlatformConfig config;
   private final Deque<String> deployments = new ArrayDeque<>();
   private GatewayVerticle gateway;
+  private NodeReporter reporter;
 
   private Platform(Vertx vertx, PlatformConfig config) {
     this.vertx = vertx;
@@ -54,7 +55,9 @@ public final class Platform {
       if (demoId != null) {
         platform.deployments.push(demoId);
       }
-      return platform.deployAll(json, registry).map(platform)
+      return platform.deployAll(json, registry)
+          .compose(v -> (platform.reporter = new NodeReporter(vertx, config, registry)).start())
+          .map(platform)
           .recover(e -> platform.stop().transform(ignored -> Future.failedFuture(e)));
     });
   }
@@ -91,8 +94,14 @@ public final class Platform {
     return gateway == null ? -1 : gateway.actualPort();
   }
 
-  /** Undeploys in reverse order of deployment, each after the one before has stopped. */
+  /** Leaves the node directory, then undeploys in reverse order of deployment, one after the other. */
   public Future<Void> stop() {
+    Future<Void> left = reporter == null ? Future.succeededFuture() : reporter.stop().otherwiseEmpty();
+    reporter = null;
+    return left.compose(v -> undeployAll());
+  }
+
+  private Future<Void> undeployAll() {
     String next = deployments.poll();
     if (next == null) {
       return Future.succeededFuture();
@@ -100,6 +109,6 @@ public final class Platform {
     return vertx.undeploy(next).recover(e -> {
       LOG.warning("undeploy failed: " + e.getMessage());
       return Future.succeededFuture();
-    }).compose(v -> stop());
+    }).compose(v -> undeployAll());
   }
 }

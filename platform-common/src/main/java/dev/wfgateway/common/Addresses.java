@@ -13,7 +13,7 @@ public final class Addresses {
   public static final String EVENTS_RUN = "platform.events.run";
   public static final String EVENTS_CIRCUIT = "platform.events.circuit";
 
-  /** Beyond the contract: lists one node's circuit breakers (request / reply). */
+  /** Beyond the contract: {@code <this>.<nodeId>} lists that node's circuit breakers (request / reply). */
   public static final String WORKFLOW_BREAKERS = "platform.workflow.breakers";
   /** Beyond the contract: {@code {name}} published to close that breaker on every node. */
   public static final String WORKFLOW_BREAKERS_RESET = "platform.workflow.breakers.reset";

@@ -11,6 +11,18 @@ public final class NodeStatus {
   /** {@code true} while the DLQ can durably store entries (Redis, or the journal/spool). */
   public static final String DLQ_WRITABLE = "dlq.writable";
 
+  /** Cluster-wide async map: node id → its latest {@code NodeReport}, expiring unless refreshed. */
+  public static final String DIRECTORY = "platform.nodes";
+
+  /** The node id of a node that runs without a cluster. */
+  public static final String STANDALONE_NODE_ID = "standalone";
+
+  /** This node's id: the cluster manager's, or {@link #STANDALONE_NODE_ID}. */
+  public static String nodeId(io.vertx.core.Vertx vertx) {
+    var clusterManager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    return clusterManager == null ? STANDALONE_NODE_ID : clusterManager.getNodeId();
+  }
+
   private NodeStatus() {
   }
 }

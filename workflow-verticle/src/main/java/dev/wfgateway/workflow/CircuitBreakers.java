@@ -1,6 +1,7 @@
 package dev.wfgateway.workflow;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.MetricNames;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.config.StepDefinition;
 import io.micrometer.core.instrument.Gauge;
@@ -34,7 +35,7 @@ final class CircuitBreakers {
   FailureRateBreaker forStep(StepDefinition step) {
     return breakers.computeIfAbsent(step.circuitBreaker(), name -> {
       FailureRateBreaker breaker = new FailureRateBreaker(config.breakerFor(step), this::publish);
-      Gauge.builder("platform.circuit.state", breaker, b -> b.state(clock.getAsLong()).metricValue)
+      Gauge.builder(MetricNames.CIRCUIT_STATE, breaker, b -> b.state(clock.getAsLong()).metricValue)
           .description("Circuit breaker state on this node: 0 closed, 1 open, 2 half open")
           .tag("name", name).register(registry);
       Gauge.builder("platform.circuit.failure.rate", breaker, b -> b.failureRate(clock.getAsLong()))

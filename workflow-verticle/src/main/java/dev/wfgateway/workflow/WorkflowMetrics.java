@@ -1,5 +1,6 @@
 package dev.wfgateway.workflow;
 
+import dev.wfgateway.common.MetricNames;
 import dev.wfgateway.common.messages.RunStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,9 +25,10 @@ final class WorkflowMetrics {
   }
 
   void runEnded(String tenant, String workflow, RunStatus status, long nanos) {
-    Timer.builder("platform.run.duration").description("Run duration from admission to its end, by outcome")
+    Timer.builder(MetricNames.RUN_DURATION).description("Run duration from admission to its end, by outcome")
         .tags("tenant", tenant, "workflow", workflow, "outcome", status.wire())
         .publishPercentileHistogram()
+        .publishPercentiles(0.99)
         .register(registry).record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -50,7 +52,7 @@ final class WorkflowMetrics {
     Gauge.builder("platform.bulkhead.active", bulkhead, TenantBulkhead::active)
         .description("Runs executing now in the tenant's bulkhead on this node").tags("tenant", tenant)
         .register(registry);
-    Gauge.builder("platform.bulkhead.queued", bulkhead, TenantBulkhead::queued)
+    Gauge.builder(MetricNames.BULKHEAD_QUEUED, bulkhead, TenantBulkhead::queued)
         .description("Runs waiting for a slot in the tenant's bulkhead on this node").tags("tenant", tenant)
         .register(registry);
     io.micrometer.core.instrument.FunctionCounter.builder("platform.bulkhead.rejected", bulkhead,

@@ -2,6 +2,7 @@ package dev.wfgateway.workflow;
 
 import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.Headers;
+import dev.wfgateway.common.NodeStatus;
 import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
@@ -72,9 +73,9 @@ public final class WorkflowVerticle extends VerticleBase {
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_SUBMIT, this::submit).completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_STATUS, message -> answer(message,
             body -> engine.status(RunStatusRequest.fromJson(body)).map(run -> run.toJson()))).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_BREAKERS, message -> answer(message,
-            body -> Future.succeededFuture(new JsonObject().put("node", nodeId()).put("breakers", breakers.describe()))))
-            .completion(),
+        vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_BREAKERS + "." + NodeStatus.nodeId(vertx),
+            message -> answer(message, body -> Future.succeededFuture(new JsonObject()
+                .put("node", NodeStatus.nodeId(vertx)).put("breakers", breakers.describe())))).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.WORKFLOW_BREAKERS_RESET, message -> breakers.reset(message.body().getString("name")))
             .completion());
   }
@@ -94,11 +95,6 @@ public final class WorkflowVerticle extends VerticleBase {
     submitted.onSuccess(s -> message.reply(s.body(), s.replayed()
             ? new DeliveryOptions().addHeader(Headers.IDEMPOTENT_REPLAYED, "true") : new DeliveryOptions()))
         .onFailure(e -> reject(message, Problem.fromFailure(e)));
-  }
-
-  private String nodeId() {
-    var clusterManager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
-    return clusterManager == null ? "standalone" : clusterManager.getNodeId();
   }
 
   private static SubmitRunRequest withRequestId(SubmitRunRequest request, Message<Object> message) {

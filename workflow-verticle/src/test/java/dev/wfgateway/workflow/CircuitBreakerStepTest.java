@@ -55,7 +55,7 @@ class CircuitBreakerStepTest {
   }
 
   private String state() {
-    JsonObject reply = (JsonObject) Await.result(vertx.eventBus().request(Addresses.WORKFLOW_BREAKERS,
+    JsonObject reply = (JsonObject) Await.result(vertx.eventBus().request(Addresses.WORKFLOW_BREAKERS + ".standalone",
         new JsonObject())).body();
     JsonArray breakers = reply.getJsonArray("breakers");
     return breakers.getJsonObject(0).getString("state");

@@ -30,6 +30,7 @@ public record PlatformConfig(
     Map<String, CircuitBreakerConfig> circuitBreakers,
     DlqConfig dlq,
     RunsConfig runs,
+    ScalingConfig scaling,
     boolean demo) {
 
   public static final List<String> ALL_VERTICLES = List.of("gateway", "ratelimit", "workflow", "dlq");
@@ -103,12 +104,13 @@ public record PlatformConfig(
     });
     DlqConfig dlq = DlqConfig.read(r, r.object(json, "dlq", "dlq"));
     RunsConfig runs = RunsConfig.read(r, r.object(json, "runs", "runs"));
+    ScalingConfig scaling = ScalingConfig.read(r, r.object(json, "scaling", "scaling"));
     boolean demo = r.bool(json, "demo", "demo", false);
     if (!r.problems().isEmpty()) {
       throw new ConfigException(r.problems());
     }
     return new PlatformConfig(http, redis, adminSha, List.copyOf(verticles), Map.copyOf(tenants),
-        Map.copyOf(workflows), Map.copyOf(breakers), dlq, runs, demo);
+        Map.copyOf(workflows), Map.copyOf(breakers), dlq, runs, scaling, demo);
   }
 
   private static Map<String, List<RatePolicy>> readRateLimits(ConfigReader r, JsonObject json, String path) {

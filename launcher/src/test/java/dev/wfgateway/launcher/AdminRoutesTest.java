@@ -1,0 +1,85 @@
+package dev.wfgateway.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wfgateway.testkit.Await;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Operator routes on a standalone node: cluster, scaling, circuit breakers, DLQ stats. */
+class AdminRoutesTest {
+  @TempDir
+  static Path dataDir;
+  private static RunningPlatform node;
+
+  @BeforeAll
+  static void start() {
+    node = new RunningPlatform(dataDir, Map.of(), null);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+  }
+
+  private HttpResponse<Buffer> admin(HttpMethod method, String path) {
+    return Await.result(node.request(method, path).putHeader("Authorization", "Bearer " + DemoContent.ADMIN_TOKEN)
+        .send());
+  }
+
+  @Test
+  void clusterListsThisNodeWithItsVerticlesAndHealth() {
+    JsonObject cluster = admin(HttpMethod.GET, "/admin/cluster").bodyAsJsonObject();
+
+    assertThat(cluster.getBoolean("clustered")).isFalse();
+    assertThat(cluster.getInteger("size")).isEqualTo(1);
+    JsonObject member = cluster.getJsonArray("members").getJsonObject(0);
+    assertThat(member.getString("health")).isEqualTo("UP");
+    assertThat(member.getJsonArray("verticles").getList()).contains("gateway", "ratelimit", "workflow", "dlq");
+  }
+
+  @Test
+  void scalingAnswersADecisionAndExportsTheGauge() {
+    JsonObject scaling = admin(HttpMethod.GET, "/admin/scaling").bodyAsJsonObject();
+
+    assertThat(scaling.getString("action")).isIn("scale_up", "scale_down", "none");
+    assertThat(scaling.getInteger("currentReplicas")).isEqualTo(1);
+    assertThat(scaling.getInteger("desiredReplicas")).isBetween(1, 10);
+    assertThat(scaling.getString("reason")).isNotBlank();
+    String metrics = Await.result(node.request(HttpMethod.GET, "/metrics").send()).bodyAsString();
+    assertThat(metrics).contains("platform_scaling_desired_replicas " + scaling.getInteger("desiredReplicas") + ".0");
+  }
+
+  @Test
+  void circuitBreakersAreListedAndCanBeReset() {
+    node.submit(DemoContent.FLAKY, new JsonObject().put("orderId", "cb-1"));
+
+    JsonObject list = admin(HttpMethod.GET, "/admin/circuit-breakers").bodyAsJsonObject();
+    assertThat(list.getJsonArray("breakers").stream().map(b -> ((JsonObject) b).getString("name")))
+        .contains("eventbus:demo.flaky");
+    HttpResponse<Buffer> reset = admin(HttpMethod.POST, "/admin/circuit-breakers/eventbus:demo.flaky/reset");
+    assertThat(reset.statusCode()).isEqualTo(200);
+    assertThat(reset.bodyAsJsonObject().getString("state")).isEqualTo("closed");
+    HttpResponse<Buffer> unknown = admin(HttpMethod.POST, "/admin/circuit-breakers/nope/reset");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.getHeader("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  void adminRoutesRefuseTenantKeysAndTenantRoutesRefuseTheAdminToken() {
+    HttpResponse<Buffer> tenantOnAdmin = Await.result(node.tenant(HttpMethod.GET, "/admin/dlq/stats").send());
+    assertThat(tenantOnAdmin.statusCode()).isEqualTo(401);
+    HttpResponse<Buffer> adminOnTenant = Await.result(node.request(HttpMethod.GET, "/v1/dlq")
+        .putHeader("Authorization", "Bearer " + DemoContent.ADMIN_TOKEN).send());
+    assertThat(adminOnTenant.statusCode()).isEqualTo(401);
+    assertThat(admin(HttpMethod.GET, "/admin/dlq/stats").statusCode()).isEqualTo(200);
+  }
+}
