@@ -39,10 +39,12 @@ final class RunExecutor {
   private final DeadLetterSender deadLetters;
   private final WorkflowMetrics metrics;
   private final Duration retention;
+  private final ActiveRuns activeRuns;
   private final Set<Run> inFlight = new HashSet<>();
 
   RunExecutor(Vertx vertx, RunStore store, RunLocks locks, StepInvoker invoker, DeadLetterSender deadLetters,
-      WorkflowMetrics metrics, Duration retention) {
+      WorkflowMetrics metrics, Duration retention, ActiveRuns activeRuns) {
+    this.activeRuns = activeRuns;
     this.vertx = vertx;
     this.store = store;
     this.locks = locks;
@@ -64,6 +66,14 @@ final class RunExecutor {
   Future<RunOutcome> reject(RunContext context, RunRecord queued, String why) {
     return new Run(context, queued).fail(DlqReason.REJECTED, new FailureInfo("shutdown", why, null),
         ProblemType.DEPENDENCY_UNAVAILABLE);
+  }
+
+  /** Dead-letters a run whose node left the cluster after the run had begun its steps. */
+  Future<RunOutcome> abandon(RunContext context, RunRecord record, String deadNode) {
+    String step = record.steps().isEmpty() ? null : record.steps().get(record.steps().size() - 1).name();
+    return new Run(context, record).fail(DlqReason.STEP_FAILED, new FailureInfo("node_lost",
+        "node " + deadNode + " left the cluster while running this run; it was not started again because a step "
+            + "may already have taken effect", step), ProblemType.RUN_FAILED);
   }
 
   /** Ends every run still in progress (node shutdown): each is dead-lettered, none is dropped. */
@@ -111,6 +121,7 @@ final class RunExecutor {
                 : new LockInfo(context.lockKey(), lease.fencingToken()));
             return store.save(record, retention);
           })
+          .compose(v -> activeRuns.stepsBegun(record.runId()))
           .compose(v -> runStep(0))
           .onSuccess(this::succeed)
           .onFailure(this::failWith);
@@ -254,6 +265,7 @@ final class RunExecutor {
       Future<Void> released = lease == null ? Future.succeededFuture() : lease.release();
       released.eventually(() -> store.save(record, retention))
           .onComplete(ar -> {
+            activeRuns.ended(record.runId()); // only once the final record is stored
             vertx.eventBus().publish(Addresses.EVENTS_RUN, record.toJson());
             outcome.complete(new RunOutcome(record, problem));
           });

@@ -33,6 +33,7 @@ final class WorkflowEngine {
   private final RunExecutor executor;
   private final InputValidator validator;
   private final IdempotencyStore idempotency;
+  private final ActiveRuns activeRuns;
   private final WorkflowMetrics metrics;
   /** How much longer than its run an in-progress claim lives, so a crashed node's claim frees itself. */
   private static final Duration IN_PROGRESS_MARGIN = Duration.ofSeconds(30);
@@ -41,8 +42,9 @@ final class WorkflowEngine {
   private boolean draining;
 
   WorkflowEngine(Vertx vertx, PlatformConfig config, RunStore store, IdempotencyStore idempotency,
-      RunExecutor executor, InputValidator validator, WorkflowMetrics metrics) {
+      RunExecutor executor, InputValidator validator, WorkflowMetrics metrics, ActiveRuns activeRuns) {
     this.idempotency = idempotency;
+    this.activeRuns = activeRuns;
     this.vertx = vertx;
     this.config = config;
     this.store = store;
@@ -131,9 +133,15 @@ final class WorkflowEngine {
     }
     RunRecord queued = RunRecord.queued(runId, request.tenant(), context.definition().name(), request.input(),
         Instant.now().toString());
-    Future<Void> recorded = store.save(queued, config.runs().retention())
+    // Registered before it is recorded: a node that dies in between leaves an orphan the survivors
+    // adopt, never a queued record that nobody owns.
+    Future<Void> recorded = activeRuns.admitted(context, runId).otherwiseEmpty()
+        .compose(v -> store.save(queued, config.runs().retention()))
         .recover(e -> Future.failedFuture(unavailable("The run store is unavailable")))
-        .onFailure(e -> slot.onSuccess(TenantBulkhead.Permit::release));
+        .onFailure(e -> {
+          activeRuns.ended(runId);
+          slot.onSuccess(TenantBulkhead.Permit::release);
+        });
     Future<RunOutcome> outcome = recorded.compose(v -> slot.transform(ar -> ar.succeeded()
         ? executor.execute(context, queued).andThen(done -> ar.result().release())
         : executor.reject(context, queued, ar.cause().getMessage())));
@@ -146,6 +154,36 @@ final class WorkflowEngine {
 
   private static ProblemException unavailable(String detail) {
     return new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE.problem(detail).with("retryAfterSeconds", 1));
+  }
+
+  /** Starts an orphaned run again here, under its own id: its node died before it called any step. */
+  void restart(SubmitRunRequest request, String runId, String traceparent) {
+    RunContext context = contextOf(request, traceparent);
+    if (context != null) {
+      admit(context, runId).onFailure(e -> executor.reject(context, RunRecord.queued(runId, request.tenant(),
+          request.workflow(), request.input(), Instant.now().toString()), "could not be restarted: " + e.getMessage()));
+    }
+  }
+
+  /** Dead-letters an orphaned run that had begun its steps: running it again could repeat a step. */
+  void deadLetterOrphan(SubmitRunRequest request, String runId, String traceparent, String deadNode) {
+    RunContext context = contextOf(request, traceparent);
+    if (context == null) {
+      return;
+    }
+    store.find(request.tenant(), runId).otherwiseEmpty()
+        .map(found -> found != null ? found : RunRecord.queued(runId, request.tenant(), request.workflow(),
+            request.input(), Instant.now().toString()))
+        .compose(record -> executor.abandon(context, record, deadNode));
+  }
+
+  private RunContext contextOf(SubmitRunRequest request, String traceparent) {
+    try {
+      WorkflowDefinition definition = definitionFor(request.tenant(), request.workflow());
+      return new RunContext(request, definition, lockKey(definition, request.input()), traceparent);
+    } catch (ProblemException e) {
+      return null; // the configuration no longer allows it; the submit was validated when it came in
+    }
   }
 
   Future<RunRecord> status(RunStatusRequest request) {

@@ -30,10 +30,13 @@ import java.util.function.Function;
 public final class WorkflowVerticle extends VerticleBase {
   /** How long a stopping node lets runs in progress finish before dead-lettering them. */
   public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  /** How often a node looks for runs of departed nodes to adopt. */
+  private static final long REAP_INTERVAL_MILLIS = 2_000;
 
   private final MeterRegistry registry;
   private WorkflowEngine engine;
   private CircuitBreakers breakers;
+  private long reaperTimer = -1;
   private WebClient webClient;
   private Redis redis;
 
@@ -65,9 +68,27 @@ public final class WorkflowVerticle extends VerticleBase {
     breakers = new CircuitBreakers(vertx, config, registry, System::nanoTime);
     StepInvoker steps = new BreakingStepInvoker((step, call) -> step.eventbus() != null
         ? eventBusSteps.invoke(step, call) : httpSteps.invoke(step, call), breakers);
+    boolean clustered = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() != null;
+    ClusterActiveRuns clusterRuns = clustered ? new ClusterActiveRuns(vertx) : null;
+    ActiveRuns activeRuns = clustered ? clusterRuns : ActiveRuns.NONE;
     RunExecutor executor = new RunExecutor(vertx, store, locks, steps, new DeadLetterSender(vertx), metrics,
-        config.runs().retention());
-    engine = new WorkflowEngine(vertx, config, store, idempotency, executor, new InputValidator(config.workflows()), metrics);
+        config.runs().retention(), activeRuns);
+    engine = new WorkflowEngine(vertx, config, store, idempotency, executor, new InputValidator(config.workflows()), metrics,
+        activeRuns);
+    if (clustered) {
+      ClusterActiveRuns.Adopter adopter = new ClusterActiveRuns.Adopter() {
+        @Override
+        public void restart(SubmitRunRequest request, String runId, String traceparent) {
+          engine.restart(request, runId, traceparent);
+        }
+
+        @Override
+        public void deadLetter(SubmitRunRequest request, String runId, String traceparent, String deadNode) {
+          engine.deadLetterOrphan(request, runId, traceparent, deadNode);
+        }
+      };
+      reaperTimer = vertx.setPeriodic(REAP_INTERVAL_MILLIS, id -> clusterRuns.reap(adopter));
+    }
 
     return Future.all(
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_SUBMIT, this::submit).completion(),
@@ -126,6 +147,7 @@ public final class WorkflowVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(reaperTimer);
     return engine.drain(SHUTDOWN_GRACE).eventually(() -> {
       webClient.close();
       return redis == null ? Future.succeededFuture() : redis.close();

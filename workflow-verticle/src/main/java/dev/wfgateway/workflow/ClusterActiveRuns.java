@@ -1,0 +1,100 @@
+package dev.wfgateway.workflow;
+
+import dev.wfgateway.common.NodeStatus;
+import dev.wfgateway.common.messages.SubmitRunRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Active runs in a cluster-wide map (runId → owner node, the submit request, whether a step has
+ * begun), and the reaper that takes over the runs of nodes that left the cluster. Exactly one
+ * survivor adopts each orphan: the one whose {@code remove} returns the entry.
+ */
+final class ClusterActiveRuns implements ActiveRuns {
+  static final String MAP = "platform.runs.active";
+  private static final java.time.Duration LINGER = java.time.Duration.ofMinutes(1);
+  private static final long FULL_SCAN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+  private static final Logger LOG = Logger.getLogger(ClusterActiveRuns.class.getName());
+
+  /** What a survivor does with an orphan: start it again, or dead-letter it. */
+  interface Adopter {
+    void restart(SubmitRunRequest request, String runId, String traceparent);
+
+    void deadLetter(SubmitRunRequest request, String runId, String traceparent, String deadNode);
+  }
+
+  private final Vertx vertx;
+  private final String nodeId;
+  private final Future<AsyncMap<String, String>> map;
+  private Set<String> lastMembers = Set.of();
+  private long lastFullScanNanos = System.nanoTime();
+
+  ClusterActiveRuns(Vertx vertx) {
+    this.vertx = vertx;
+    this.nodeId = NodeStatus.nodeId(vertx);
+    this.map = vertx.sharedData().getAsyncMap(MAP);
+  }
+
+  @Override
+  public Future<Void> admitted(RunContext context, String runId) {
+    // Outlives the run by a margin, so an entry whose run could not even be recorded does not linger.
+    long ttl = context.definition().timeout().plus(LINGER).toMillis()
+        + (context.definition().lock() == null ? 0 : context.definition().lock().maxWait().toMillis());
+    JsonObject entry = new JsonObject().put("node", nodeId).put("request", context.request().toJson())
+        .put("traceparent", context.traceparent()).put("stepsBegun", false).put("ttl", ttl);
+    return map.compose(m -> m.put(runId, entry.encode(), ttl));
+  }
+
+  @Override
+  public Future<Void> stepsBegun(String runId) {
+    return map.compose(m -> m.get(runId).compose(json -> {
+      if (json == null) {
+        return Future.succeededFuture();
+      }
+      JsonObject entry = new JsonObject(json).put("stepsBegun", true);
+      return m.put(runId, entry.encode(), entry.getLong("ttl"));
+    }));
+  }
+
+  @Override
+  public void ended(String runId) {
+    map.compose(m -> m.remove(runId))
+        .onFailure(e -> LOG.warning("could not clear active run " + runId + ": " + e.getMessage()));
+  }
+
+  /**
+   * Adopts every run whose owner is no longer a member of the cluster. The map is scanned when the
+   * membership changed, and every {@link #FULL_SCAN_NANOS} in case a scan raced a departure.
+   */
+  Future<Void> reap(Adopter adopter) {
+    Set<String> members = Set.copyOf(((VertxInternal) vertx).clusterManager().getNodes());
+    long now = System.nanoTime();
+    if (members.equals(lastMembers) && now - lastFullScanNanos < FULL_SCAN_NANOS) {
+      return Future.succeededFuture();
+    }
+    lastMembers = members;
+    lastFullScanNanos = now;
+    return map.compose(m -> m.entries().compose(entries -> Future.join(entries.entrySet().stream()
+        .filter(e -> !members.contains(new JsonObject(e.getValue()).getString("node")))
+        .map(e -> m.remove(e.getKey()).onSuccess(won -> {
+          if (won == null) {
+            return; // another survivor took it
+          }
+          JsonObject entry = new JsonObject(won);
+          SubmitRunRequest request = SubmitRunRequest.fromJson(entry.getJsonObject("request"));
+          String traceparent = entry.getString("traceparent");
+          LOG.info(() -> "adopting run " + e.getKey() + " of departed node " + entry.getString("node"));
+          if (entry.getBoolean("stepsBegun", false)) {
+            adopter.deadLetter(request, e.getKey(), traceparent, entry.getString("node"));
+          } else {
+            adopter.restart(request, e.getKey(), traceparent);
+          }
+        }))
+        .toList()))).mapEmpty();
+  }
+}
