@@ -141,14 +141,26 @@ final class DeadLetterQueue {
       return Future.succeededFuture(List.of());
     }
     return tenantsOf(filter)
-        .compose(tenants -> Future.all(tenants.stream()
-            .map(t -> store.scan(t, id.previous(), new DlqFilter(t, null, null, null, null), 1)).toList()))
-        .map(scans -> {
+        .compose(tenants -> Future.all(tenants.stream().map(t -> entryOf(t, id, filter)).toList()))
+        .map(lookups -> {
           List<DlqEntry> found = new ArrayList<>();
-          scans.<List<DlqEntry>>list().forEach(found::addAll);
-          found.removeIf(e -> !filter.matches(e));
+          lookups.<List<DlqEntry>>list().forEach(found::addAll);
           return found;
         });
+  }
+
+  /** The tenant's entry with that id, also when the id is one it had before it moved (see currentId). */
+  private Future<List<DlqEntry>> entryOf(String tenant, StreamId id, DlqFilter filter) {
+    return lookup(tenant, id, filter).compose(found -> !found.isEmpty() ? Future.succeededFuture(found)
+        : store.currentId(tenant, id.toString()).compose(current -> current == null
+            ? Future.succeededFuture(found)
+            : lookup(tenant, StreamId.parse(current), new DlqFilter(filter.tenant(), current, filter.workflow(),
+                filter.reason(), filter.q()))));
+  }
+
+  private Future<List<DlqEntry>> lookup(String tenant, StreamId id, DlqFilter filter) {
+    return store.scan(tenant, id.previous(), new DlqFilter(tenant, null, null, null, null), 1)
+        .map(entries -> entries.stream().filter(filter::matches).toList());
   }
 
   private Future<List<String>> tenantsOf(DlqFilter filter) {

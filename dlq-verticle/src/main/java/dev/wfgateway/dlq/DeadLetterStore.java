@@ -40,4 +40,12 @@ interface DeadLetterStore {
 
   /** Flushes and releases everything; the store is unusable afterwards. */
   Future<Void> close();
+
+  /**
+   * The id an entry first known by {@code id} has now, or null. An entry acknowledged from the
+   * Redis-outage spool gets a new stream id when it drains; its first id keeps resolving.
+   */
+  default Future<String> currentId(String tenant, String id) {
+    return Future.succeededFuture(null);
+  }
 }

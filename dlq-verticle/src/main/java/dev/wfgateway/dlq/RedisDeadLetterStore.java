@@ -141,7 +141,9 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     return spool.scan(tenant, null, EVERYTHING, DRAIN_BATCH).compose(batch -> batch.isEmpty()
         ? Future.succeededFuture()
         : sequentially(batch, spooled -> addToRedis(spooled.withId(null))
-            .compose(id -> spool.remove(tenant, List.of(spooled.id()), Removal.DELETED)).<Void>mapEmpty())
+            .compose(id -> send(Request.cmd(Command.SET).arg(aliasKey(tenant, spooled.id())).arg(id)
+                .arg("EX").arg(Math.max(1, ttl.toSeconds()))))
+            .compose(ok -> spool.remove(tenant, List.of(spooled.id()), Removal.DELETED)).<Void>mapEmpty())
             .compose(v -> drainTenant(tenant)));
   }
 
@@ -151,6 +153,16 @@ final class RedisDeadLetterStore implements DeadLetterStore {
       chain = chain.compose(v -> step.apply(item));
     }
     return chain;
+  }
+
+  @Override
+  public Future<String> currentId(String tenant, String id) {
+    return send(Request.cmd(Command.GET).arg(aliasKey(tenant, id))).map(r -> r == null ? null : r.toString());
+  }
+
+  /** {@code dlqalias:{t}:<spool id>} → the stream id the spooled entry got when it drained. */
+  private static String aliasKey(String tenant, String spoolId) {
+    return "dlqalias:{" + tenant + "}:" + spoolId;
   }
 
   @Override

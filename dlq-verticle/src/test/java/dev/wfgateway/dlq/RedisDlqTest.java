@@ -58,8 +58,11 @@ class RedisDlqTest extends DlqContractTest {
 
     redis.stopServer();
     List<String> expected = new ArrayList<>();
+    List<String> ackedIds = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      assertThat(add(entry("acme", "risk-check", "timeout", "during-" + i))).isNotNull();
+      String id = add(entry("acme", "risk-check", "timeout", "during-" + i));
+      assertThat(id).isNotNull();
+      ackedIds.add(id);
       expected.add("during-" + i);
     }
     assertThat(writableFlag()).isFalse();
@@ -69,6 +72,13 @@ class RedisDlqTest extends DlqContractTest {
     Await.until("the spool to drain into Redis", Duration.ofSeconds(20),
         () -> ":20".equals(redis.command("XLEN dlq:{acme}")) && Boolean.TRUE.equals(writableFlag()));
     assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactlyElementsOf(expected);
+    // The ids handed out from the spool (a 502 carried them as dlqId) still find their entries.
+    for (int i = 0; i < ackedIds.size(); i++) {
+      JsonObject one = request(Addresses.DLQ_QUERY, new JsonObject().put("tenant", "acme").put("id", ackedIds.get(i)));
+      assertThat(one.getString("runId")).isEqualTo("during-" + i);
+    }
+    assertThat(failureCode(Addresses.DLQ_QUERY, new JsonObject().put("tenant", "globex").put("id", ackedIds.get(0))))
+        .isEqualTo(404);
 
     // Restarted, the node replays an empty spool: it is writable at once and drains nothing again.
     undeploy();
