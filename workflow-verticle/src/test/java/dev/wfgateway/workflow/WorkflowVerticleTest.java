@@ -124,6 +124,31 @@ class WorkflowVerticleTest {
   }
 
   @Test
+  void transientHttpFailuresSucceedAfterRetriesWithTheConfiguredDelays() {
+    List<Long> callTimes = new CopyOnWriteArrayList<>();
+    AtomicInteger failuresLeft = new AtomicInteger(3);
+    HttpServer flaky = Await.result(vertx.createHttpServer().requestHandler(req -> {
+      callTimes.add(System.nanoTime());
+      int status = failuresLeft.getAndDecrement() > 0 ? (callTimes.size() == 2 ? 429 : 503) : 200;
+      req.response().setStatusCode(status).end("{}");
+    }).listen(0, "127.0.0.1"));
+    JsonObject step = new JsonObject().put("name", "store").put("retry", retry(5, "50ms"))
+        .put("http", new JsonObject().put("url", "http://127.0.0.1:" + flaky.actualPort() + "/x"));
+    fixture.deploy(WorkflowFixture.config(new JsonObject().put("echo", workflow(step))), 1);
+
+    JsonObject run = Await.result(fixture.submit("acme", "echo", new JsonObject(), false));
+
+    assertThat(run.getString("status")).isEqualTo("succeeded");
+    assertThat(run.getJsonArray("steps").getJsonObject(0).getInteger("attempts")).isEqualTo(4);
+    // no jitter: 50 ms, 100 ms, 200 ms between the attempts (a 429 is retried like a 5xx)
+    long[] expected = {50, 100, 200};
+    for (int i = 0; i < expected.length; i++) {
+      long gapMs = (callTimes.get(i + 1) - callTimes.get(i)) / 1_000_000;
+      assertThat(gapMs).as("wait before attempt %d", i + 2).isBetween(expected[i] - 5, expected[i] + 150);
+    }
+  }
+
+  @Test
   void stepClientErrorIsNotRetried() {
     vertx.eventBus().<JsonObject>consumer("test.score", m -> m.reply(new JsonObject()));
     httpStatus.set(400);
