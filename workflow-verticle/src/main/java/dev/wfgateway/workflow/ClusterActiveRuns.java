@@ -17,6 +17,7 @@ import java.util.logging.Logger;
  */
 final class ClusterActiveRuns implements ActiveRuns {
   static final String MAP = "platform.runs.active";
+  private static final long OPERATION_TIMEOUT_MILLIS = 2_000;
   private static final java.time.Duration LINGER = java.time.Duration.ofMinutes(1);
   private static final long FULL_SCAN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
   private static final Logger LOG = Logger.getLogger(ClusterActiveRuns.class.getName());
@@ -47,18 +48,30 @@ final class ClusterActiveRuns implements ActiveRuns {
         + (context.definition().lock() == null ? 0 : context.definition().lock().maxWait().toMillis());
     JsonObject entry = new JsonObject().put("node", nodeId).put("request", context.request().toJson())
         .put("traceparent", context.traceparent()).put("stepsBegun", false).put("ttl", ttl);
-    return map.compose(m -> m.put(runId, entry.encode(), ttl));
+    return bounded(map.compose(m -> m.put(runId, entry.encode(), ttl)), "register", runId);
+  }
+
+  /**
+   * The registry is best effort: while the cluster migrates partitions after a member left, a map
+   * operation can stall; a run never waits on it for long (it keeps its lock and its timeout).
+   */
+  private static Future<Void> bounded(Future<Void> operation, String what, String runId) {
+    return operation.timeout(OPERATION_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(e -> {
+          LOG.warning("active-run registry: could not " + what + " run " + runId + ": " + e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   @Override
   public Future<Void> stepsBegun(String runId) {
-    return map.compose(m -> m.get(runId).compose(json -> {
+    return bounded(map.compose(m -> m.get(runId).compose(json -> {
       if (json == null) {
         return Future.succeededFuture();
       }
       JsonObject entry = new JsonObject(json).put("stepsBegun", true);
       return m.put(runId, entry.encode(), entry.getLong("ttl"));
-    }));
+    })), "mark the steps of", runId);
   }
 
   @Override
@@ -88,7 +101,9 @@ final class ClusterActiveRuns implements ActiveRuns {
           JsonObject entry = new JsonObject(won);
           SubmitRunRequest request = SubmitRunRequest.fromJson(entry.getJsonObject("request"));
           String traceparent = entry.getString("traceparent");
-          LOG.info(() -> "adopting run " + e.getKey() + " of departed node " + entry.getString("node"));
+          LOG.info(() -> "adopting run " + e.getKey() + " of departed node " + entry.getString("node")
+              + (entry.getBoolean("stepsBegun", false) ? ": dead-lettering it" : ": starting it again")
+              + " (members now " + members + ")");
           if (entry.getBoolean("stepsBegun", false)) {
             adopter.deadLetter(request, e.getKey(), traceparent, entry.getString("node"));
           } else {

@@ -27,6 +27,13 @@ final class RedisRunStore implements RunStore {
   }
 
   @Override
+  public Future<Void> create(RunRecord run, Duration retention) {
+    return redis.send(Request.cmd(Command.SET).arg(key(run.tenant(), run.runId())).arg(run.toJson().encode())
+            .arg("PX").arg(retention.toMillis()).arg("NX"))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS).mapEmpty();
+  }
+
+  @Override
   public Future<RunRecord> find(String tenant, String runId) {
     return redis.send(Request.cmd(Command.GET).arg(key(tenant, runId)))
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS)

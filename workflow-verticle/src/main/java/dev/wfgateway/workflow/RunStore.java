@@ -8,6 +8,12 @@ import java.time.Duration;
 interface RunStore {
   Future<Void> save(RunRecord run, Duration retention);
 
+  /**
+   * Stores a new run's first record only if none exists: a late write of a call that timed out can
+   * then never overwrite what was written after it (see {@code WorkflowEngine#admit}).
+   */
+  Future<Void> create(RunRecord run, Duration retention);
+
   /** The run, or null when the tenant has no run with that id. */
   Future<RunRecord> find(String tenant, String runId);
 }

@@ -21,6 +21,12 @@ final class SharedDataRunStore implements RunStore {
   }
 
   @Override
+  public Future<Void> create(RunRecord run, Duration retention) {
+    return map.compose(m -> m.putIfAbsent(key(run.tenant(), run.runId()), run.toJson().encode(), retention.toMillis()))
+        .mapEmpty();
+  }
+
+  @Override
   public Future<RunRecord> find(String tenant, String runId) {
     return map.compose(m -> m.get(key(tenant, runId)))
         .map(json -> json == null ? null : RunRecord.fromJson(new JsonObject(json)));

@@ -6,7 +6,9 @@ import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.config.TenantConfig;
 import dev.wfgateway.common.config.WorkflowDefinition;
+import dev.wfgateway.common.messages.FailureInfo;
 import dev.wfgateway.common.messages.RunRecord;
+import dev.wfgateway.common.messages.RunStatus;
 import dev.wfgateway.common.messages.RunStatusRequest;
 import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.vertx.core.Future;
@@ -37,6 +39,8 @@ final class WorkflowEngine {
   private final WorkflowMetrics metrics;
   /** How much longer than its run an in-progress claim lives, so a crashed node's claim frees itself. */
   private static final Duration IN_PROGRESS_MARGIN = Duration.ofSeconds(30);
+  private static final int NOT_STARTED_ATTEMPTS = 5;
+  private static final long NOT_STARTED_BACKOFF_MILLIS = 500;
 
   private final Map<String, TenantBulkhead> bulkheads = new HashMap<>();
   private boolean draining;
@@ -126,6 +130,16 @@ final class WorkflowEngine {
   }
 
   private Future<RunRecord> admit(RunContext context, String runId) {
+    return admit(context, runId, false);
+  }
+
+  /**
+   * Records the run as queued and hands it to the executor once it has a bulkhead slot. A new run's
+   * record is created only if absent; if that write does not answer in time, the run is not
+   * started and a {@code failed} record is written in its place, so a write that lands late can
+   * never leave a queued run nobody runs. A restarted run (adopted from a departed node) overwrites.
+   */
+  private Future<RunRecord> admit(RunContext context, String runId, boolean restart) {
     SubmitRunRequest request = context.request();
     Future<TenantBulkhead.Permit> slot = bulkhead(request.tenant()).admit();
     if (slot.failed()) {
@@ -136,9 +150,11 @@ final class WorkflowEngine {
     // Registered before it is recorded: a node that dies in between leaves an orphan the survivors
     // adopt, never a queued record that nobody owns.
     Future<Void> recorded = activeRuns.admitted(context, runId).otherwiseEmpty()
-        .compose(v -> store.save(queued, config.runs().retention()))
+        .compose(v -> restart ? store.save(queued, config.runs().retention())
+            : store.create(queued, config.runs().retention()))
         .recover(e -> Future.failedFuture(unavailable("The run store is unavailable")))
         .onFailure(e -> {
+          recordNotStarted(queued);
           activeRuns.ended(runId);
           slot.onSuccess(TenantBulkhead.Permit::release);
         });
@@ -152,6 +168,20 @@ final class WorkflowEngine {
         : Future.failedFuture(new ProblemException(o.problem())));
   }
 
+  private void recordNotStarted(RunRecord queued) {
+    RunRecord failed = queued.ended(RunStatus.FAILED, new FailureInfo("run_store_unavailable",
+        "the run store did not answer in time; the run was not started", null), null, Instant.now().toString());
+    saveWithRetries(failed, NOT_STARTED_ATTEMPTS);
+  }
+
+  private void saveWithRetries(RunRecord record, int attemptsLeft) {
+    store.save(record, config.runs().retention()).onFailure(e -> {
+      if (attemptsLeft > 1) {
+        vertx.timer(NOT_STARTED_BACKOFF_MILLIS).onSuccess(v -> saveWithRetries(record, attemptsLeft - 1));
+      }
+    });
+  }
+
   private static ProblemException unavailable(String detail) {
     return new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE.problem(detail).with("retryAfterSeconds", 1));
   }
@@ -160,7 +190,7 @@ final class WorkflowEngine {
   void restart(SubmitRunRequest request, String runId, String traceparent) {
     RunContext context = contextOf(request, traceparent);
     if (context != null) {
-      admit(context, runId).onFailure(e -> executor.reject(context, RunRecord.queued(runId, request.tenant(),
+      admit(context, runId, true).onFailure(e -> executor.reject(context, RunRecord.queued(runId, request.tenant(),
           request.workflow(), request.input(), Instant.now().toString()), "could not be restarted: " + e.getMessage()));
     }
   }
