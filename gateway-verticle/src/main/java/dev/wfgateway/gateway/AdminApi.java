@@ -9,11 +9,17 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Operator routes under {@code /admin}, open only to the admin token. */
 final class AdminApi {
   private static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration BULK_TIMEOUT = Duration.ofMinutes(2);
+  private static final String TENANT = "tenant";
+  private static final Set<String> TENANT_AND_PAGE = Stream.concat(Stream.of(TENANT),
+      RequestInput.PAGE_PARAMETERS.stream()).collect(Collectors.toUnmodifiableSet());
 
   private final Credentials credentials;
   private final PlatformServices services;
@@ -32,9 +38,9 @@ final class AdminApi {
     router.get("/admin/dlq/stats").handler(ctx -> services.forward(ctx, Addresses.DLQ_STATS,
         tenantParam(ctx), SERVICE_TIMEOUT, 200));
     router.get("/admin/dlq").handler(ctx -> services.forward(ctx, Addresses.DLQ_QUERY,
-        RequestInput.page(ctx, RequestInput.dlqFilter(ctx, tenant(ctx), null).toJson()), SERVICE_TIMEOUT, 200));
+        RequestInput.page(ctx, RequestInput.dlqFilter(ctx, tenant(ctx), TENANT_AND_PAGE).toJson()), SERVICE_TIMEOUT, 200));
     router.post("/admin/dlq/retry-all").handler(ctx -> services.forward(ctx, Addresses.DLQ_RETRY,
-        RequestInput.dlqFilter(ctx, tenant(ctx), null).toJson(), BULK_TIMEOUT, 200));
+        RequestInput.dlqFilter(ctx, tenant(ctx), Set.of(TENANT)).toJson(), BULK_TIMEOUT, 200));
     router.get("/admin/cluster").handler(ctx -> respond(ctx, cluster.describe()));
     router.get("/admin/scaling").handler(ctx -> respond(ctx, scaling.decide().map(ScalingDecision::toJson)));
     router.get("/admin/circuit-breakers").handler(ctx -> respond(ctx,
@@ -85,12 +91,12 @@ final class AdminApi {
   }
 
   private static String tenant(RoutingContext ctx) {
-    String tenant = ctx.queryParams().get("tenant");
+    String tenant = ctx.queryParams().get(TENANT);
     return tenant == null || tenant.isEmpty() ? null : tenant;
   }
 
   private static JsonObject tenantParam(RoutingContext ctx) {
     String tenant = tenant(ctx);
-    return tenant == null ? new JsonObject() : new JsonObject().put("tenant", tenant);
+    return tenant == null ? new JsonObject() : new JsonObject().put(TENANT, tenant);
   }
 }

@@ -6,57 +6,91 @@ import dev.wfgateway.common.config.ApiKey;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.config.Sha256;
 import dev.wfgateway.common.config.TenantConfig;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.HashMap;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides who a bearer token belongs to. Configuration holds only SHA-256 hashes: a presented
- * token is hashed and compared in constant time. Tenant keys never open admin routes and the admin
- * token never opens tenant routes.
+ * token is hashed and compared with every configured hash in constant time, so the answer takes
+ * as long whichever key (if any) matches. Tenant keys never open admin routes and the admin token
+ * never opens tenant routes.
+ *
+ * <p>{@link #reload} swaps the keys, revocations, expiries and admin token in one assignment; the
+ * tenants themselves (limits, bulkheads, workflows) stay those the gateway started with.
  */
 final class Credentials {
   /** The tenant a request acts for, and which of its keys it used (for logs, never the key). */
   record Caller(TenantConfig tenant, String keyId) {
   }
 
-  private final Map<String, Caller> byHash = new HashMap<>();
-  private final byte[] adminHash;
-  private final Map<String, ApiKey> keysByHash = new HashMap<>();
+  private record TenantKey(byte[] sha256, Caller caller, Instant expiresAt, boolean revoked) {
+  }
+
+  private record KeyTable(List<TenantKey> tenantKeys, byte[] adminHash) {
+  }
+
+  private final Map<String, TenantConfig> tenants;
   private final Clock clock;
+  private KeyTable keys;
 
   Credentials(PlatformConfig config, Clock clock) {
+    this.tenants = config.tenants();
     this.clock = clock;
-    this.adminHash = config.adminTokenSha256() == null ? null : HexFormat.of().parseHex(config.adminTokenSha256());
-    config.tenants().values().forEach(tenant -> tenant.keys().forEach(key -> {
-      byHash.put(key.sha256(), new Caller(tenant, key.id()));
-      keysByHash.put(key.sha256(), key);
-    }));
+    this.keys = table(config);
+  }
+
+  /** Takes the keys of {@code newer} for the tenants this gateway knows; runs on the gateway's event loop. */
+  void reload(PlatformConfig newer) {
+    keys = table(newer);
+  }
+
+  private KeyTable table(PlatformConfig config) {
+    List<TenantKey> tenantKeys = new ArrayList<>();
+    config.tenants().forEach((name, configured) -> {
+      TenantConfig tenant = tenants.get(name);
+      if (tenant == null) {
+        return;
+      }
+      Set<String> revoked = configured.revokedKeys();
+      for (ApiKey key : configured.keys()) {
+        tenantKeys.add(new TenantKey(HexFormat.of().parseHex(key.sha256()), new Caller(tenant, key.id()),
+            key.expiresAt(), revoked.contains(key.id())));
+      }
+    });
+    byte[] admin = config.adminTokenSha256() == null ? null : HexFormat.of().parseHex(config.adminTokenSha256());
+    return new KeyTable(List.copyOf(tenantKeys), admin);
   }
 
   Caller tenant(String authorization) {
-    String hash = HexFormat.of().formatHex(Sha256.digest(bearer(authorization)));
-    Caller caller = byHash.get(hash);
-    ApiKey key = keysByHash.get(hash);
-    if (caller == null || !MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
-        key.sha256().getBytes(StandardCharsets.US_ASCII))) {
+    byte[] presented = Sha256.digest(bearer(authorization));
+    TenantKey match = null;
+    for (TenantKey key : keys.tenantKeys()) {
+      if (MessageDigest.isEqual(presented, key.sha256())) {
+        match = key;
+      }
+    }
+    if (match == null) {
       throw unauthorized("Unknown API key");
     }
-    if (caller.tenant().revokedKeys().contains(key.id())) {
+    if (match.revoked()) {
       throw unauthorized("This API key has been revoked");
     }
-    if (key.expiresAt() != null && !clock.instant().isBefore(key.expiresAt())) {
+    if (match.expiresAt() != null && !clock.instant().isBefore(match.expiresAt())) {
       throw unauthorized("This API key has expired");
     }
-    return caller;
+    return match.caller();
   }
 
   void admin(String authorization) {
     byte[] presented = Sha256.digest(bearer(authorization));
-    if (adminHash == null || !MessageDigest.isEqual(presented, adminHash)) {
+    byte[] admin = keys.adminHash();
+    if (admin == null || !MessageDigest.isEqual(presented, admin)) {
       throw unauthorized("Admin routes need the admin token");
     }
   }

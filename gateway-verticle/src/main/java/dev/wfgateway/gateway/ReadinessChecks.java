@@ -1,15 +1,18 @@
 package dev.wfgateway.gateway;
 
-import dev.wfgateway.common.NodeStatus;
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.MetricNames;
+import dev.wfgateway.common.NodeStatus;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.redis.RedisClients;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -22,16 +25,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * What {@code /health/ready} checks: the services a request needs answer somewhere in the cluster,
  * Redis answers (when configured), and the DLQ can take entries. A limiter running on local
- * counters is reported, but does not make the node unready.
+ * counters, and open circuit breakers, are reported, but do not make the node unready: both are
+ * the platform protecting itself, and the node still serves every other request.
  */
 final class ReadinessChecks {
   private static final long PROBE_TIMEOUT_MILLIS = 1_000;
+  private static final double OPEN = 1.0;
 
   private final Vertx vertx;
+  private final MeterRegistry registry;
   private final Redis redis;
 
-  ReadinessChecks(Vertx vertx, PlatformConfig config) {
+  ReadinessChecks(Vertx vertx, PlatformConfig config, MeterRegistry registry) {
     this.vertx = vertx;
+    this.registry = registry;
     this.redis = config.redisBackend() ? RedisClients.create(vertx, config.redis()) : null;
   }
 
@@ -39,6 +46,7 @@ final class ReadinessChecks {
     checks.register("ratelimit", PROBE_TIMEOUT_MILLIS * 2, p -> serviceAnswers(Addresses.RATELIMIT_CHECK, p));
     checks.register("workflow", PROBE_TIMEOUT_MILLIS * 2, p -> serviceAnswers(Addresses.WORKFLOW_STATUS, p));
     checks.register("dlq", PROBE_TIMEOUT_MILLIS * 2, this::dlqWritable);
+    checks.register("circuitBreakers", PROBE_TIMEOUT_MILLIS * 2, this::openBreakers);
     if (redis != null) {
       checks.register("redis", PROBE_TIMEOUT_MILLIS * 2, this::redisAnswers);
     }
@@ -67,6 +75,17 @@ final class ReadinessChecks {
     Object writable = localStatus().get(NodeStatus.DLQ_WRITABLE);
     JsonObject data = new JsonObject().put("writable", writable == null ? "not on this node" : writable);
     promise.complete(Boolean.FALSE.equals(writable) ? Status.KO(data) : Status.OK(data));
+  }
+
+  /** This node's breakers whose state gauge reads open (1); half-open ones are already letting calls through. */
+  private void openBreakers(Promise<Status> promise) {
+    JsonArray open = new JsonArray();
+    registry.find(MetricNames.CIRCUIT_STATE).gauges().stream()
+        .filter(gauge -> gauge.value() == OPEN)
+        .map(gauge -> gauge.getId().getTag("name"))
+        .sorted()
+        .forEach(open::add);
+    promise.complete(Status.OK(new JsonObject().put("open", open)));
   }
 
   private void redisAnswers(Promise<Status> promise) {

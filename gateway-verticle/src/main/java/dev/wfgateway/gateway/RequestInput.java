@@ -6,6 +6,8 @@ import dev.wfgateway.common.messages.DlqFilter;
 import dev.wfgateway.common.messages.DlqReason;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -19,8 +21,22 @@ final class RequestInput {
   private static final Set<String> RUN_BODY_FIELDS = Set.of("input");
   private static final int MAX_IDEMPOTENCY_KEY = 255;
   static final int MAX_PAGE = 500;
+  private static final Set<String> FILTER_PARAMETERS = Set.of("workflow", "reason", "q");
+  static final Set<String> PAGE_PARAMETERS = Set.of("limit", "cursor");
+  private static final Set<HttpMethod> BODILESS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE);
 
   private RequestInput() {
+  }
+
+  /** GET, HEAD and DELETE take no body here: one sent anyway is a 400, never silently ignored. */
+  static void refuseUnexpectedBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String length = request.getHeader("Content-Length");
+    boolean hasBody = request.headers().contains("Transfer-Encoding") || (length != null && !length.equals("0"));
+    if (hasBody && BODILESS.contains(request.method())) {
+      throw new ProblemException(ProblemType.BAD_REQUEST.problem(request.method() + " requests take no body"));
+    }
+    ctx.next();
   }
 
   /** The run's input from a body {@code {"input": {...}}}; an empty body means an empty input. */
@@ -90,9 +106,18 @@ final class RequestInput {
     return false;
   }
 
-  /** A DLQ filter from the query string, scoped to {@code tenant} (null for admin-wide). */
-  static DlqFilter dlqFilter(RoutingContext ctx, String tenant, String id) {
+  /**
+   * A DLQ filter from the query string, scoped to {@code tenant} (null for admin-wide). Parameters
+   * other than the filter's and {@code otherParameters} are a 400: a bulk delete must never
+   * ignore a parameter the client believed would narrow it.
+   */
+  static DlqFilter dlqFilter(RoutingContext ctx, String tenant, Set<String> otherParameters) {
     MultiMap params = ctx.queryParams();
+    for (String name : params.names()) {
+      if (!FILTER_PARAMETERS.contains(name) && !otherParameters.contains(name)) {
+        throw invalid(name, "unknown query parameter '" + name + "'");
+      }
+    }
     String reason = single(params, "reason");
     if (reason != null) {
       try {
@@ -101,7 +126,7 @@ final class RequestInput {
         throw invalid("reason", "reason must be one of step_failed, timeout, circuit_open, lock_lost, rejected");
       }
     }
-    return new DlqFilter(tenant, id, single(params, "workflow"), reason, single(params, "q"));
+    return new DlqFilter(tenant, null, single(params, "workflow"), reason, single(params, "q"));
   }
 
   /** The paging part of a DLQ query: {@code limit} (1..500) and an opaque {@code cursor}. */

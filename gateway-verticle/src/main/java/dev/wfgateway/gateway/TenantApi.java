@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * The tenant routes of DESIGN.md section 4. The API key decides the tenant; every request to a
@@ -49,7 +50,8 @@ final class TenantApi {
             new RunStatusRequest(tenant(ctx).name(), ctx.pathParam("runId")).toJson(), SERVICE_TIMEOUT, 200));
     router.get("/v1/dlq").handler(this::authenticate).handler(rateLimited(ROUTE_READ))
         .handler(ctx -> services.forward(ctx, Addresses.DLQ_QUERY,
-            RequestInput.page(ctx, RequestInput.dlqFilter(ctx, tenant(ctx).name(), null).toJson()), SERVICE_TIMEOUT, 200));
+            RequestInput.page(ctx,
+                RequestInput.dlqFilter(ctx, tenant(ctx).name(), RequestInput.PAGE_PARAMETERS).toJson()), SERVICE_TIMEOUT, 200));
     router.get("/v1/dlq/:id").handler(this::authenticate).handler(rateLimited(ROUTE_READ))
         .handler(ctx -> services.forward(ctx, Addresses.DLQ_QUERY, oneEntry(ctx), SERVICE_TIMEOUT, 200));
     router.post("/v1/dlq/:id/retry").handler(this::authenticate).handler(rateLimited(ROUTE_SUBMIT))
@@ -71,10 +73,10 @@ final class TenantApi {
         }));
     router.post("/v1/dlq/retry").handler(this::authenticate).handler(rateLimited(ROUTE_SUBMIT))
         .handler(ctx -> services.forward(ctx, Addresses.DLQ_RETRY,
-            RequestInput.dlqFilter(ctx, tenant(ctx).name(), null).toJson(), BULK_TIMEOUT, 202));
+            RequestInput.dlqFilter(ctx, tenant(ctx).name(), Set.of()).toJson(), BULK_TIMEOUT, 202));
     router.delete("/v1/dlq").handler(this::authenticate).handler(rateLimited(ROUTE_SUBMIT))
         .handler(ctx -> services.forward(ctx, Addresses.DLQ_DELETE,
-            RequestInput.dlqFilter(ctx, tenant(ctx).name(), null).toJson(), BULK_TIMEOUT, 200));
+            RequestInput.dlqFilter(ctx, tenant(ctx).name(), Set.of()).toJson(), BULK_TIMEOUT, 200));
   }
 
   private JsonObject oneEntry(RoutingContext ctx) {

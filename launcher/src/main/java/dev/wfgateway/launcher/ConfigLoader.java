@@ -1,5 +1,6 @@
 package dev.wfgateway.launcher;
 
+import dev.wfgateway.common.Durations;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -8,7 +9,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * Reads the configuration: the defaults inside the jar, then the YAML file ({@code --conf} or
@@ -16,28 +19,51 @@ import java.util.Map;
  */
 final class ConfigLoader {
   static final String DEFAULTS = "platform-defaults.yaml";
+  static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(10);
+  private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
 
   private ConfigLoader() {
   }
 
   static Future<JsonObject> load(Vertx vertx, String file, Map<String, String> env) {
-    if (file != null && !Files.isReadable(Path.of(file))) {
-      return Future.failedFuture(new IllegalArgumentException("cannot read configuration file " + file));
-    }
-    JsonObject overrides;
+    ConfigRetriever retriever;
     try {
-      overrides = EnvironmentOverrides.from(env);
+      retriever = retriever(vertx, file, env, Duration.ZERO);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(0)
+    return retriever.getConfig().eventually(retriever::close);
+  }
+
+  /**
+   * A retriever that re-reads the same sources every {@code period} and tells its listeners when the
+   * result changed; a file that cannot be read or parsed is logged and the last configuration stays.
+   */
+  static ConfigRetriever watch(Vertx vertx, String file, Map<String, String> env, Duration period) {
+    ConfigRetriever retriever = retriever(vertx, file, env, period);
+    retriever.configStream().exceptionHandler(e -> LOG.warning(
+        () -> "configuration reload skipped: cannot read " + file + ": " + e.getMessage()));
+    return retriever;
+  }
+
+  /** The period of {@code reload.interval}, by default 10 s; zero turns reloading off. */
+  static Duration reloadInterval(JsonObject json) {
+    String interval = json.getJsonObject("reload", new JsonObject()).getString("interval");
+    return interval == null ? DEFAULT_RELOAD_INTERVAL : Durations.parse(interval);
+  }
+
+  private static ConfigRetriever retriever(Vertx vertx, String file, Map<String, String> env, Duration period) {
+    if (file != null && !Files.isReadable(Path.of(file))) {
+      throw new IllegalArgumentException("cannot read configuration file " + file);
+    }
+    JsonObject overrides = EnvironmentOverrides.from(env);
+    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(period.toMillis())
         .addStore(yaml(DEFAULTS));
     if (file != null) {
       options.addStore(yaml(file));
     }
     options.addStore(new ConfigStoreOptions().setType("json").setConfig(overrides));
-    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
-    return retriever.getConfig().eventually(retriever::close);
+    return ConfigRetriever.create(vertx, options);
   }
 
   private static ConfigStoreOptions yaml(String path) {

@@ -9,13 +9,16 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
  * {@code java -jar platform.jar [--conf FILE] [--verticles gateway,workflow] [--cluster]}.
- * Starts one node; SIGTERM stops it cleanly.
+ * Starts one node; SIGTERM stops it cleanly. With {@code --conf}, the file is re-read every
+ * {@code reload.interval} to pick up new, revoked and expiring keys without a restart.
  */
 public final class Main {
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
@@ -47,9 +50,18 @@ public final class Main {
     Future<Vertx> vertxReady = options.cluster()
         ? builder.withClusterManager(ClusterSetup.clusterManager(env)).buildClustered()
         : Future.succeededFuture(builder.build());
+    UnaryOperator<JsonObject> commandLine = json -> options.verticles() == null ? json
+        : json.copy().put("verticles", options.verticles());
     Future<Platform> started = vertxReady.compose(vertx -> ConfigLoader.load(vertx, options.confFile(), env)
-        .map(json -> options.verticles() == null ? json : json.copy().put("verticles", options.verticles()))
-        .compose(json -> Platform.start(vertx, json, registry))
+        .map(commandLine)
+        .compose(json -> {
+          Duration reloadInterval = ConfigLoader.reloadInterval(json);
+          return Platform.start(vertx, json, registry).onSuccess(platform -> {
+            if (options.confFile() != null && !reloadInterval.isZero()) {
+              platform.reloadOnChange(options.confFile(), env, reloadInterval, commandLine);
+            }
+          });
+        })
         .onSuccess(platform -> announce(vertx, platform, options))
         .onFailure(e -> vertx.close()));
     try {
