@@ -48,6 +48,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private ReadinessChecks readiness;
   private long scalingTimer = -1;
+  private InFlightRuns inFlight;
 
   public GatewayVerticle(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -100,7 +101,9 @@ public final class GatewayVerticle extends VerticleBase {
       router.get("/metrics").handler(admin::authenticate);
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    new TenantApi(config, credentials, services).mount(router);
+    inFlight = new InFlightRuns(vertx);
+    inFlight.start();
+    new TenantApi(config, credentials, services, inFlight).mount(router);
     admin.mount(router);
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> ProblemResponses.send(ctx, ProblemType.NOT_FOUND.problem("No such route")));
@@ -174,6 +177,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(scalingTimer);
+    inFlight.stop();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.shutdown(5, TimeUnit.SECONDS);
     return closed.eventually(() -> readiness.close());
   }

@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** Requests to the platform's services on the event bus, carrying the request id and trace context. */
@@ -22,12 +23,14 @@ final class PlatformServices {
   }
 
   Future<JsonObject> request(RoutingContext ctx, String address, JsonObject body, Duration timeout) {
-    return requestMessage(ctx, address, body, timeout).map(Message::body);
+    return requestMessage(ctx, address, body, timeout, Map.of()).map(Message::body);
   }
 
-  /** The whole reply, for callers that read its headers. */
-  Future<Message<JsonObject>> requestMessage(RoutingContext ctx, String address, JsonObject body, Duration timeout) {
+  /** The whole reply, for callers that read its headers; {@code headers} travel with the request. */
+  Future<Message<JsonObject>> requestMessage(RoutingContext ctx, String address, JsonObject body, Duration timeout,
+      Map<String, String> headers) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+    headers.forEach(options::addHeader);
     String requestId = ctx.get(REQUEST_ID_KEY);
     if (requestId != null) {
       options.addHeader(Headers.REQUEST_ID, requestId);

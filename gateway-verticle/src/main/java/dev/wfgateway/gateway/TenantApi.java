@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
 import java.util.Set;
 
 /**
@@ -35,8 +37,10 @@ final class TenantApi {
   private final PlatformConfig config;
   private final Credentials credentials;
   private final PlatformServices services;
+  private final InFlightRuns inFlight;
 
-  TenantApi(PlatformConfig config, Credentials credentials, PlatformServices services) {
+  TenantApi(PlatformConfig config, Credentials credentials, PlatformServices services, InFlightRuns inFlight) {
+    this.inFlight = inFlight;
     this.config = config;
     this.credentials = credentials;
     this.services = services;
@@ -95,7 +99,15 @@ final class TenantApi {
         RequestInput.idempotencyKey(ctx), async, ctx.get(PlatformServices.REQUEST_ID_KEY), RunSource.HTTP, 0);
     Duration lockWait = definition.lock() == null ? Duration.ZERO : definition.lock().maxWait();
     Duration timeout = async ? SERVICE_TIMEOUT : definition.timeout().plus(lockWait).plus(SYNC_MARGIN);
-    services.requestMessage(ctx, Addresses.WORKFLOW_SUBMIT, request.toJson(), timeout)
+    String runId = UUID.randomUUID().toString();
+    if (!async) {
+      inFlight.follow(runId, () -> ProblemResponses.send(ctx, ProblemType.DEPENDENCY_UNAVAILABLE
+          .problem("The node running this run left the cluster; the run is started again on another node, or "
+              + "dead-lettered if a step had begun; its record tells which").with("runId", runId)
+          .with("retryAfterSeconds", 1)));
+    }
+    services.requestMessage(ctx, Addresses.WORKFLOW_SUBMIT, request.toJson(), timeout, Map.of(Headers.RUN_ID, runId))
+        .onComplete(ar -> inFlight.forget(runId))
         .onSuccess(reply -> {
           JsonObject run = reply.body();
           if ("true".equals(reply.headers().get(Headers.IDEMPOTENT_REPLAYED))) {

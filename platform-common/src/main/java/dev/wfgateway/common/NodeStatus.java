@@ -14,6 +14,12 @@ public final class NodeStatus {
   /** Cluster-wide async map: node id → its latest {@code NodeReport}, expiring unless refreshed. */
   public static final String DIRECTORY = "platform.nodes";
 
+  /**
+   * Cluster-wide async map (clustered nodes only): runId → JSON whose {@code node} field is the
+   * node running it, until its final record is stored.
+   */
+  public static final String ACTIVE_RUNS = "platform.runs.active";
+
   /** The node id of a node that runs without a cluster. */
   public static final String STANDALONE_NODE_ID = "standalone";
 

@@ -10,6 +10,7 @@ public enum ProblemType {
   NOT_FOUND("not-found", 404, "Not found"),
   METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
   IDEMPOTENCY_IN_PROGRESS("idempotency-in-progress", 409, "A request with this Idempotency-Key is still running"),
+  RUN_ID_TAKEN("run-id-taken", 409, "A run with this id already exists"),
   LOCK_CONTENDED("lock-contended", 409, "Another run holds the lock for this key"),
   PAYLOAD_TOO_LARGE("payload-too-large", 413, "Request body too large"),
   URI_TOO_LONG("uri-too-long", 414, "Request line too long"),

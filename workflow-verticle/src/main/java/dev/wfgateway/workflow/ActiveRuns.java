@@ -9,6 +9,11 @@ import io.vertx.core.Future;
 interface ActiveRuns {
   Future<Void> admitted(RunContext context, String runId);
 
+  /** A run restarted here after its node left the cluster: recorded with the node it came from. */
+  default Future<Void> adopted(RunContext context, String runId, String fromNode) {
+    return admitted(context, runId);
+  }
+
   /** Recorded before the first call to a step; from then on the run is never started again. */
   Future<Void> stepsBegun(String runId);
 

@@ -16,7 +16,6 @@ import java.util.logging.Logger;
  * survivor adopts each orphan: the one whose {@code remove} returns the entry.
  */
 final class ClusterActiveRuns implements ActiveRuns {
-  static final String MAP = "platform.runs.active";
   private static final long OPERATION_TIMEOUT_MILLIS = 2_000;
   private static final java.time.Duration LINGER = java.time.Duration.ofMinutes(1);
   private static final long FULL_SCAN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
@@ -24,7 +23,7 @@ final class ClusterActiveRuns implements ActiveRuns {
 
   /** What a survivor does with an orphan: start it again, or dead-letter it. */
   interface Adopter {
-    void restart(SubmitRunRequest request, String runId, String traceparent);
+    void restart(SubmitRunRequest request, String runId, String traceparent, String deadNode);
 
     void deadLetter(SubmitRunRequest request, String runId, String traceparent, String deadNode);
   }
@@ -38,16 +37,28 @@ final class ClusterActiveRuns implements ActiveRuns {
   ClusterActiveRuns(Vertx vertx) {
     this.vertx = vertx;
     this.nodeId = NodeStatus.nodeId(vertx);
-    this.map = vertx.sharedData().getAsyncMap(MAP);
+    this.map = vertx.sharedData().getAsyncMap(NodeStatus.ACTIVE_RUNS);
   }
 
   @Override
   public Future<Void> admitted(RunContext context, String runId) {
+    return register(context, runId, null);
+  }
+
+  @Override
+  public Future<Void> adopted(RunContext context, String runId, String fromNode) {
+    return register(context, runId, fromNode);
+  }
+
+  private Future<Void> register(RunContext context, String runId, String adoptedFrom) {
     // Outlives the run by a margin, so an entry whose run could not even be recorded does not linger.
     long ttl = context.definition().timeout().plus(LINGER).toMillis()
         + (context.definition().lock() == null ? 0 : context.definition().lock().maxWait().toMillis());
     JsonObject entry = new JsonObject().put("node", nodeId).put("request", context.request().toJson())
         .put("traceparent", context.traceparent()).put("stepsBegun", false).put("ttl", ttl);
+    if (adoptedFrom != null) {
+      entry.put("adoptedFrom", adoptedFrom); // a gateway still waiting on the first node answers early
+    }
     return bounded(map.compose(m -> m.put(runId, entry.encode(), ttl)), "register", runId);
   }
 
@@ -107,7 +118,7 @@ final class ClusterActiveRuns implements ActiveRuns {
           if (entry.getBoolean("stepsBegun", false)) {
             adopter.deadLetter(request, e.getKey(), traceparent, entry.getString("node"));
           } else {
-            adopter.restart(request, e.getKey(), traceparent);
+            adopter.restart(request, e.getKey(), traceparent, entry.getString("node"));
           }
         }))
         .toList()))).mapEmpty();

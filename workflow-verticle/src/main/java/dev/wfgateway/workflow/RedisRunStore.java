@@ -30,7 +30,8 @@ final class RedisRunStore implements RunStore {
   public Future<Void> create(RunRecord run, Duration retention) {
     return redis.send(Request.cmd(Command.SET).arg(key(run.tenant(), run.runId())).arg(run.toJson().encode())
             .arg("PX").arg(retention.toMillis()).arg("NX"))
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS).mapEmpty();
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .compose(ok -> ok != null ? Future.<Void>succeededFuture() : Future.failedFuture(RunStore.taken(run)));
   }
 
   @Override

@@ -14,6 +14,11 @@ interface RunStore {
    */
   Future<Void> create(RunRecord run, Duration retention);
 
+  static dev.wfgateway.common.ProblemException taken(RunRecord run) {
+    return new dev.wfgateway.common.ProblemException(dev.wfgateway.common.ProblemType.RUN_ID_TAKEN
+        .problem("A run with id " + run.runId() + " already exists"));
+  }
+
   /** The run, or null when the tenant has no run with that id. */
   Future<RunRecord> find(String tenant, String runId);
 }

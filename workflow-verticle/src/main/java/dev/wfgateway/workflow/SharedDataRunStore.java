@@ -23,7 +23,7 @@ final class SharedDataRunStore implements RunStore {
   @Override
   public Future<Void> create(RunRecord run, Duration retention) {
     return map.compose(m -> m.putIfAbsent(key(run.tenant(), run.runId()), run.toJson().encode(), retention.toMillis()))
-        .mapEmpty();
+        .compose(previous -> previous == null ? Future.<Void>succeededFuture() : Future.failedFuture(RunStore.taken(run)));
   }
 
   @Override

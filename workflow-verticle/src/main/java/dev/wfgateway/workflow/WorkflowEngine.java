@@ -57,7 +57,8 @@ final class WorkflowEngine {
     this.metrics = metrics;
   }
 
-  Future<Submitted> submit(SubmitRunRequest request, String traceparent) {
+  /** {@code runId}: the id the gateway chose (so it can follow the run), or null for a new one. */
+  Future<Submitted> submit(SubmitRunRequest request, String traceparent, String runId) {
     if (draining) {
       return Future.failedFuture(new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE
           .problem("This node is shutting down").with("retryAfterSeconds", 1)));
@@ -72,11 +73,11 @@ final class WorkflowEngine {
       return Future.failedFuture(e);
     }
     RunContext context = new RunContext(request, definition, lockKey, traceparent);
-    String runId = UUID.randomUUID().toString();
+    String id = runId != null ? runId : UUID.randomUUID().toString();
     if (request.idempotencyKey() == null) {
-      return admit(context, runId).map(run -> new Submitted(run.toJson(), false));
+      return admit(context, id).map(run -> new Submitted(run.toJson(), false));
     }
-    return submitOnce(context, runId);
+    return submitOnce(context, id);
   }
 
   /**
@@ -130,16 +131,18 @@ final class WorkflowEngine {
   }
 
   private Future<RunRecord> admit(RunContext context, String runId) {
-    return admit(context, runId, false);
+    return admit(context, runId, null);
   }
 
   /**
    * Records the run as queued and hands it to the executor once it has a bulkhead slot. A new run's
    * record is created only if absent; if that write does not answer in time, the run is not
    * started and a {@code failed} record is written in its place, so a write that lands late can
-   * never leave a queued run nobody runs. A restarted run (adopted from a departed node) overwrites.
+   * never leave a queued run nobody runs. A run adopted from a departed node ({@code adoptedFrom})
+   * overwrites its record.
    */
-  private Future<RunRecord> admit(RunContext context, String runId, boolean restart) {
+  private Future<RunRecord> admit(RunContext context, String runId, String adoptedFrom) {
+    boolean restart = adoptedFrom != null;
     SubmitRunRequest request = context.request();
     Future<TenantBulkhead.Permit> slot = bulkhead(request.tenant()).admit();
     if (slot.failed()) {
@@ -149,12 +152,17 @@ final class WorkflowEngine {
         Instant.now().toString());
     // Registered before it is recorded: a node that dies in between leaves an orphan the survivors
     // adopt, never a queued record that nobody owns.
-    Future<Void> recorded = activeRuns.admitted(context, runId).otherwiseEmpty()
+    Future<Void> registered = restart ? activeRuns.adopted(context, runId, adoptedFrom)
+        : activeRuns.admitted(context, runId);
+    Future<Void> recorded = registered.otherwiseEmpty()
         .compose(v -> restart ? store.save(queued, config.runs().retention())
             : store.create(queued, config.runs().retention()))
-        .recover(e -> Future.failedFuture(unavailable("The run store is unavailable")))
+        .recover(e -> Future.failedFuture(e instanceof ProblemException ? e
+            : unavailable("The run store is unavailable")))
         .onFailure(e -> {
-          recordNotStarted(queued);
+          if (!(e instanceof ProblemException pe && pe.problem().type() == ProblemType.RUN_ID_TAKEN)) {
+            recordNotStarted(queued);
+          }
           activeRuns.ended(runId);
           slot.onSuccess(TenantBulkhead.Permit::release);
         });
@@ -187,10 +195,10 @@ final class WorkflowEngine {
   }
 
   /** Starts an orphaned run again here, under its own id: its node died before it called any step. */
-  void restart(SubmitRunRequest request, String runId, String traceparent) {
+  void restart(SubmitRunRequest request, String runId, String traceparent, String deadNode) {
     RunContext context = contextOf(request, traceparent);
     if (context != null) {
-      admit(context, runId, true).onFailure(e -> executor.reject(context, RunRecord.queued(runId, request.tenant(),
+      admit(context, runId, deadNode).onFailure(e -> executor.reject(context, RunRecord.queued(runId, request.tenant(),
           request.workflow(), request.input(), Instant.now().toString()), "could not be restarted: " + e.getMessage()));
     }
   }

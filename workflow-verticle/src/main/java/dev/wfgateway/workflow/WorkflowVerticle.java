@@ -78,8 +78,8 @@ public final class WorkflowVerticle extends VerticleBase {
     if (clustered) {
       ClusterActiveRuns.Adopter adopter = new ClusterActiveRuns.Adopter() {
         @Override
-        public void restart(SubmitRunRequest request, String runId, String traceparent) {
-          engine.restart(request, runId, traceparent);
+        public void restart(SubmitRunRequest request, String runId, String traceparent, String deadNode) {
+          engine.restart(request, runId, traceparent, deadNode);
         }
 
         @Override
@@ -109,13 +109,27 @@ public final class WorkflowVerticle extends VerticleBase {
     Future<Submitted> submitted;
     try {
       submitted = engine.submit(withRequestId(SubmitRunRequest.fromJson(body), message),
-          message.headers().get(Headers.TRACEPARENT));
+          message.headers().get(Headers.TRACEPARENT), chosenRunId(message));
     } catch (ProblemException e) {
       submitted = Future.failedFuture(e);
     }
     submitted.onSuccess(s -> message.reply(s.body(), s.replayed()
             ? new DeliveryOptions().addHeader(Headers.IDEMPOTENT_REPLAYED, "true") : new DeliveryOptions()))
         .onFailure(e -> reject(message, Problem.fromFailure(e)));
+  }
+
+  /** A run id the sender chose ({@code x-run-id}, a UUID), so that it can follow the run while it waits. */
+  private static String chosenRunId(Message<Object> message) {
+    String runId = message.headers().get(Headers.RUN_ID);
+    if (runId == null) {
+      return null;
+    }
+    try {
+      return java.util.UUID.fromString(runId).toString().equals(runId.toLowerCase(java.util.Locale.ROOT))
+          ? runId.toLowerCase(java.util.Locale.ROOT) : null;
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(ProblemType.VALIDATION_FAILED.problem("x-run-id must be a UUID"));
+    }
   }
 
   private static SubmitRunRequest withRequestId(SubmitRunRequest request, Message<Object> message) {

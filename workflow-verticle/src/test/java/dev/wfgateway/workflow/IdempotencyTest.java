@@ -69,7 +69,7 @@ class IdempotencyTest {
         .put("runs", new JsonObject().put("idempotencyRetention", "700ms"));
     if (backend.equals("redis")) {
       redis.command("FLUSHALL");
-      config.put("redis", new JsonObject().put("url", redis.url()));
+      config.put("redis", new JsonObject().put("url", redis.url()).put("commandTimeout", "2s"));
     }
     fixture.deploy(config, 1);
   }

@@ -60,7 +60,7 @@ class RedisLockTest {
                 .put("timeout", "30s"))
             .put("leased", workflow(eventBusStep("first", "test.first", "none"),
                 eventBusStep("second", "test.second", "none")).put("lock", lock)))
-        .put("redis", new JsonObject().put("url", redis.url()));
+        .put("redis", new JsonObject().put("url", redis.url()).put("commandTimeout", "2s"));
   }
 
   @Test
