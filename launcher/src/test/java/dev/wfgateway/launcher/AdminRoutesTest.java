@@ -7,31 +7,19 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Operator routes on a standalone node: cluster, scaling, circuit breakers, DLQ stats. */
 class AdminRoutesTest {
-  @TempDir
-  static Path dataDir;
-  private static RunningPlatform node;
+  @RegisterExtension
+  static final PerClass<RunningPlatform> node = PerClass.of(dir -> new RunningPlatform(dir, Map.of(), null));
 
-  @BeforeAll
-  static void start() {
-    node = new RunningPlatform(dataDir, Map.of(), null);
-  }
 
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-  }
 
   private HttpResponse<Buffer> admin(HttpMethod method, String path) {
-    return Await.result(node.request(method, path).putHeader("Authorization", "Bearer " + DemoContent.ADMIN_TOKEN)
+    return Await.result(node.get().request(method, path).putHeader("Authorization", "Bearer " + DemoContent.ADMIN_TOKEN)
         .send());
   }
 
@@ -54,13 +42,13 @@ class AdminRoutesTest {
     assertThat(scaling.getInteger("currentReplicas")).isEqualTo(1);
     assertThat(scaling.getInteger("desiredReplicas")).isBetween(1, 10);
     assertThat(scaling.getString("reason")).isNotBlank();
-    String metrics = Await.result(node.request(HttpMethod.GET, "/metrics").send()).bodyAsString();
+    String metrics = Await.result(node.get().request(HttpMethod.GET, "/metrics").send()).bodyAsString();
     assertThat(metrics).contains("platform_scaling_desired_replicas " + scaling.getInteger("desiredReplicas") + ".0");
   }
 
   @Test
   void circuitBreakersAreListedAndCanBeReset() {
-    node.submit(DemoContent.FLAKY, new JsonObject().put("orderId", "cb-1"));
+    node.get().submit(DemoContent.FLAKY, new JsonObject().put("orderId", "cb-1"));
 
     JsonObject list = admin(HttpMethod.GET, "/admin/circuit-breakers").bodyAsJsonObject();
     assertThat(list.getJsonArray("breakers").stream().map(b -> ((JsonObject) b).getString("name")))
@@ -75,9 +63,9 @@ class AdminRoutesTest {
 
   @Test
   void adminRoutesRefuseTenantKeysAndTenantRoutesRefuseTheAdminToken() {
-    HttpResponse<Buffer> tenantOnAdmin = Await.result(node.tenant(HttpMethod.GET, "/admin/dlq/stats").send());
+    HttpResponse<Buffer> tenantOnAdmin = Await.result(node.get().tenant(HttpMethod.GET, "/admin/dlq/stats").send());
     assertThat(tenantOnAdmin.statusCode()).isEqualTo(401);
-    HttpResponse<Buffer> adminOnTenant = Await.result(node.request(HttpMethod.GET, "/v1/dlq")
+    HttpResponse<Buffer> adminOnTenant = Await.result(node.get().request(HttpMethod.GET, "/v1/dlq")
         .putHeader("Authorization", "Bearer " + DemoContent.ADMIN_TOKEN).send());
     assertThat(adminOnTenant.statusCode()).isEqualTo(401);
     assertThat(admin(HttpMethod.GET, "/admin/dlq/stats").statusCode()).isEqualTo(200);

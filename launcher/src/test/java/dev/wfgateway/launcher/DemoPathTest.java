@@ -7,33 +7,21 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The walking skeleton through a real HTTP server on the embedded default (local backend, demo content). */
 class DemoPathTest {
-  @TempDir
-  static Path dataDir;
-  private static RunningPlatform node;
+  @RegisterExtension
+  static final PerClass<RunningPlatform> node = PerClass.of(dir -> new RunningPlatform(dir, Map.of(), null));
 
-  @BeforeAll
-  static void start() {
-    node = new RunningPlatform(dataDir, Map.of(), null);
-  }
 
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-  }
 
   @Test
   void helloWorkflowAnswers200WithTheRunRecordAndRateLimitHeaders() {
-    HttpResponse<Buffer> response = node.submit(DemoContent.HELLO, new JsonObject().put("name", "Ada"));
+    HttpResponse<Buffer> response = node.get().submit(DemoContent.HELLO, new JsonObject().put("name", "Ada"));
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonObject run = response.bodyAsJsonObject();
@@ -46,14 +34,14 @@ class DemoPathTest {
     assertThat(response.getHeader("RateLimit-Policy")).isEqualTo("\"burst\";q=20;w=1, \"sustained\";q=1000;w=900");
     assertThat(response.getHeader("RateLimit")).matches("\"burst\";r=\\d+;t=\\d+");
 
-    HttpResponse<Buffer> fetched = Await.result(node.tenant(HttpMethod.GET, "/v1/runs/" + run.getString("runId")).send());
+    HttpResponse<Buffer> fetched = Await.result(node.get().tenant(HttpMethod.GET, "/v1/runs/" + run.getString("runId")).send());
     assertThat(fetched.statusCode()).isEqualTo(200);
     assertThat(fetched.bodyAsJsonObject()).isEqualTo(run);
   }
 
   @Test
   void failingWorkflowAnswers502AndLandsInTheDlq() {
-    HttpResponse<Buffer> response = node.submit(DemoContent.FLAKY, new JsonObject().put("orderId", "o-42"));
+    HttpResponse<Buffer> response = node.get().submit(DemoContent.FLAKY, new JsonObject().put("orderId", "o-42"));
 
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
@@ -65,7 +53,7 @@ class DemoPathTest {
     assertThat(dlqId).isNotBlank();
     assertThat(problem.encode()).doesNotContain("Exception").doesNotContain("at dev.");
 
-    HttpResponse<Buffer> dlq = Await.result(node.tenant(HttpMethod.GET, "/v1/dlq").send());
+    HttpResponse<Buffer> dlq = Await.result(node.get().tenant(HttpMethod.GET, "/v1/dlq").send());
     assertThat(dlq.statusCode()).isEqualTo(200);
     assertThat(dlq.bodyAsJsonObject().getJsonArray("entries").stream().map(JsonObject.class::cast)
         .filter(e -> e.getString("id").equals(dlqId)).findFirst()).hasValueSatisfying(entry -> {
@@ -73,14 +61,14 @@ class DemoPathTest {
           assertThat(entry.getString("reason")).isEqualTo("step_failed");
           assertThat(entry.getInteger("attempts")).isEqualTo(3);
         });
-    JsonObject run = Await.result(node.tenant(HttpMethod.GET, "/v1/runs/" + runId).send()).bodyAsJsonObject();
+    JsonObject run = Await.result(node.get().tenant(HttpMethod.GET, "/v1/runs/" + runId).send()).bodyAsJsonObject();
     assertThat(run.getString("status")).isEqualTo("dead_lettered");
     assertThat(run.getString("dlqId")).isEqualTo(dlqId);
   }
 
   @Test
   void flakyWorkflowSucceedsAfterRetries() {
-    HttpResponse<Buffer> response = node.submit(DemoContent.FLAKY,
+    HttpResponse<Buffer> response = node.get().submit(DemoContent.FLAKY,
         new JsonObject().put("orderId", "o-43").put("failAttempts", 2));
 
     assertThat(response.statusCode()).isEqualTo(200);
@@ -89,7 +77,7 @@ class DemoPathTest {
 
   @Test
   void asyncRunAnswers202WithLocationAndCanBePolled() {
-    HttpResponse<Buffer> response = Await.result(node.tenant(HttpMethod.POST, "/v1/workflows/demo-hello/runs")
+    HttpResponse<Buffer> response = Await.result(node.get().tenant(HttpMethod.POST, "/v1/workflows/demo-hello/runs")
         .putHeader("Prefer", "respond-async").putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer("{\"input\":{}}")));
 
@@ -97,13 +85,13 @@ class DemoPathTest {
     String location = response.getHeader("Location");
     assertThat(location).isEqualTo("/v1/runs/" + response.bodyAsJsonObject().getString("runId"));
     Await.until("async run succeeded", Duration.ofSeconds(10), () -> "succeeded".equals(
-        Await.result(node.tenant(HttpMethod.GET, location).send()).bodyAsJsonObject().getString("status")));
+        Await.result(node.get().tenant(HttpMethod.GET, location).send()).bodyAsJsonObject().getString("status")));
   }
 
   @Test
   void requestsWithoutAValidKeyGet401Problems() {
     for (String auth : new String[] {null, "Bearer nope", "Basic abc", "Bearer " + DemoContent.ADMIN_TOKEN}) {
-      var request = node.request(HttpMethod.POST, "/v1/workflows/demo-hello/runs");
+      var request = node.get().request(HttpMethod.POST, "/v1/workflows/demo-hello/runs");
       if (auth != null) {
         request.putHeader("Authorization", auth);
       }
@@ -116,24 +104,24 @@ class DemoPathTest {
 
   @Test
   void unknownWorkflowAndRunAre404() {
-    assertThat(node.submit("no-such-workflow", new JsonObject()).statusCode()).isEqualTo(404);
-    assertThat(Await.result(node.tenant(HttpMethod.GET, "/v1/runs/nope").send()).statusCode()).isEqualTo(404);
-    HttpResponse<Buffer> unknownRoute = Await.result(node.tenant(HttpMethod.GET, "/v2/nothing").send());
+    assertThat(node.get().submit("no-such-workflow", new JsonObject()).statusCode()).isEqualTo(404);
+    assertThat(Await.result(node.get().tenant(HttpMethod.GET, "/v1/runs/nope").send()).statusCode()).isEqualTo(404);
+    HttpResponse<Buffer> unknownRoute = Await.result(node.get().tenant(HttpMethod.GET, "/v2/nothing").send());
     assertThat(unknownRoute.statusCode()).isEqualTo(404);
     assertThat(unknownRoute.getHeader("Content-Type")).isEqualTo("application/problem+json");
   }
 
   @Test
   void healthAndMetricsAreServed() {
-    HttpResponse<Buffer> live = Await.result(node.request(HttpMethod.GET, "/health/live").send());
+    HttpResponse<Buffer> live = Await.result(node.get().request(HttpMethod.GET, "/health/live").send());
     assertThat(live.statusCode()).isEqualTo(200);
     assertThat(live.bodyAsJsonObject().getString("status")).isEqualTo("UP");
-    HttpResponse<Buffer> ready = Await.result(node.request(HttpMethod.GET, "/health/ready").send());
+    HttpResponse<Buffer> ready = Await.result(node.get().request(HttpMethod.GET, "/health/ready").send());
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.bodyAsJsonObject().getJsonArray("checks")).isNotEmpty();
 
-    node.submit(DemoContent.HELLO, new JsonObject());
-    String metrics = Await.result(node.request(HttpMethod.GET, "/metrics").send()).bodyAsString();
+    node.get().submit(DemoContent.HELLO, new JsonObject());
+    String metrics = Await.result(node.get().request(HttpMethod.GET, "/metrics").send()).bodyAsString();
     assertThat(metrics).contains("platform_run_duration_seconds_count").contains("vertx_http_server_requests_total")
         .contains("platform_ratelimit_decisions_total");
   }

@@ -11,35 +11,23 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One test per kind of bad input the HTTP edge refuses, each answered with its own problem type. */
 class EdgeProblemsTest {
   private static final String ACME = ConfiguredPlatform.ACME_KEY;
   private static final String RUNS = "/v1/workflows/" + EdgePlatform.ECHO + "/runs";
 
-  @TempDir
-  static Path dir;
-  private static EdgePlatform edge;
+  @RegisterExtension
+  static final PerClass<EdgePlatform> edge = PerClass.of(EdgePlatform::new);
 
-  @BeforeAll
-  static void start() throws Exception {
-    edge = new EdgePlatform(dir);
-  }
 
-  @AfterAll
-  static void stop() throws Exception {
-    edge.close();
-  }
 
   private HttpResponse<Buffer> post(String contentType, Buffer body) {
-    return Await.result(edge.as(ACME, HttpMethod.POST, RUNS).putHeader("Content-Type", contentType).sendBuffer(body));
+    return Await.result(edge.get().as(ACME, HttpMethod.POST, RUNS).putHeader("Content-Type", contentType).sendBuffer(body));
   }
 
   @Test
@@ -60,7 +48,7 @@ class EdgeProblemsTest {
 
   @Test
   void inputFailingTheSchemaIs400WithAPointerPerError() {
-    JsonObject problem = assertProblem(edge.submit(ACME, EdgePlatform.ECHO,
+    JsonObject problem = assertProblem(edge.get().submit(ACME, EdgePlatform.ECHO,
         new JsonObject().put("amount", "lots").put("name", 5)), 400, "validation-failed");
 
     assertThat(problem.getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("pointer")))
@@ -70,7 +58,7 @@ class EdgeProblemsTest {
   @Test
   void anOversizedOrNonPrintableIdempotencyKeyIs400() {
     for (String key : List.of("k".repeat(256), "caf\u00e9", "tab\tkey")) {
-      HttpResponse<Buffer> response = Await.result(edge.as(ACME, HttpMethod.POST, RUNS)
+      HttpResponse<Buffer> response = Await.result(edge.get().as(ACME, HttpMethod.POST, RUNS)
           .putHeader("Content-Type", "application/json").putHeader("Idempotency-Key", key)
           .sendBuffer(Buffer.buffer("{\"input\":{}}")));
       assertProblem(response, 400, "invalid-idempotency-key");
@@ -79,7 +67,7 @@ class EdgeProblemsTest {
 
   @Test
   void anUnknownRouteIs404() {
-    assertProblem(edge.send(edge.as(ACME, HttpMethod.GET, "/v1/nothing/here")), 404, "not-found");
+    assertProblem(edge.get().send(edge.get().as(ACME, HttpMethod.GET, "/v1/nothing/here")), 404, "not-found");
   }
 
   @Test
@@ -92,7 +80,7 @@ class EdgeProblemsTest {
         new Case(HttpMethod.PUT, "/v1/dlq/d-1", "DELETE, GET"),
         new Case(HttpMethod.POST, "/health/ready", "GET"),
         new Case(HttpMethod.DELETE, "/openapi.yaml", "GET"))) {
-      HttpResponse<Buffer> response = edge.send(edge.as(ACME, c.method(), c.path()));
+      HttpResponse<Buffer> response = edge.get().send(edge.get().as(ACME, c.method(), c.path()));
       assertProblem(response, 405, "method-not-allowed");
       assertThat(response.getHeader("Allow")).as("%s %s", c.method(), c.path()).isEqualTo(c.allow());
     }
@@ -101,19 +89,19 @@ class EdgeProblemsTest {
   /** The HTTP decoder refuses these before any route runs; the gateway still answers a problem, then closes. */
   @Test
   void headerFieldsOverTheLimitAre431AndTheServerStaysUp() {
-    HttpResponse<Buffer> response = edge.send(edge.as(ACME, HttpMethod.GET, "/v1/dlq")
+    HttpResponse<Buffer> response = edge.get().send(edge.get().as(ACME, HttpMethod.GET, "/v1/dlq")
         .putHeader("X-Padding", "p".repeat(20_000)));
 
     assertProblem(response, 431, "headers-too-large");
-    assertThat(edge.send(edge.request(HttpMethod.GET, "/health/live")).statusCode()).isEqualTo(200);
+    assertThat(edge.get().send(edge.get().request(HttpMethod.GET, "/health/live")).statusCode()).isEqualTo(200);
   }
 
   @Test
   void aRequestLineOverTheLimitIs414AndTheServerStaysUp() {
-    HttpResponse<Buffer> response = edge.send(edge.as(ACME, HttpMethod.GET, "/v1/runs/" + "r".repeat(5_000)));
+    HttpResponse<Buffer> response = edge.get().send(edge.get().as(ACME, HttpMethod.GET, "/v1/runs/" + "r".repeat(5_000)));
 
     assertProblem(response, 414, "uri-too-long");
-    assertThat(edge.send(edge.request(HttpMethod.GET, "/health/live")).statusCode()).isEqualTo(200);
+    assertThat(edge.get().send(edge.get().request(HttpMethod.GET, "/health/live")).statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -127,7 +115,7 @@ class EdgeProblemsTest {
 
   @Test
   void aClientThatStopsMidRequestIsDisconnectedAfterTheIdleTimeout() {
-    RawConnection connection = RawConnection.open(edge.node);
+    RawConnection connection = RawConnection.open(edge.get().node);
     long start = System.nanoTime();
     connection.send("POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"inp");
 
@@ -136,12 +124,12 @@ class EdgeProblemsTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(
         EdgePlatform.IDLE_TIMEOUT.minusMillis(100));
     assertThat(connection.received().length()).isZero();
-    assertThat(edge.send(edge.request(HttpMethod.GET, "/health/live")).statusCode()).isEqualTo(200);
+    assertThat(edge.get().send(edge.get().request(HttpMethod.GET, "/health/live")).statusCode()).isEqualTo(200);
   }
 
   /** Sends {@code request} as raw bytes and returns everything the server answered until it closed. */
   private String rawExchange(String request) {
-    RawConnection connection = RawConnection.open(edge.node);
+    RawConnection connection = RawConnection.open(edge.get().node);
     connection.send(request);
     Await.result(connection.closed(), Duration.ofSeconds(5));
     return connection.received().toString();

@@ -9,19 +9,16 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -36,19 +33,10 @@ class MalformedRequestsTest {
   private static final String RUNS = "/v1/workflows/" + EdgePlatform.ECHO + "/runs";
   private static final String JSON = "application/json";
 
-  @TempDir
-  static Path dir;
-  private static EdgePlatform edge;
+  @RegisterExtension
+  static final PerClass<EdgePlatform> edge = PerClass.of(EdgePlatform::new);
 
-  @BeforeAll
-  static void start() throws Exception {
-    edge = new EdgePlatform(dir);
-  }
 
-  @AfterAll
-  static void stop() throws Exception {
-    edge.close();
-  }
 
   /** One malformed request and the problem it must get. */
   record Row(String name, HttpMethod method, String path, String credential, Map<String, String> headers,
@@ -207,8 +195,8 @@ class MalformedRequestsTest {
   @MethodSource("rows")
   @Order(2)
   void eachMalformedRequestGetsItsProblem(Row row) {
-    HttpRequest<Buffer> request = row.credential() == null ? edge.request(row.method(), row.path())
-        : edge.as(row.credential(), row.method(), row.path());
+    HttpRequest<Buffer> request = row.credential() == null ? edge.get().request(row.method(), row.path())
+        : edge.get().as(row.credential(), row.method(), row.path());
     row.headers().forEach(request::putHeader);
     HttpResponse<Buffer> response = Await.result(row.body() == null ? request.send() : request.sendBuffer(row.body()));
 
@@ -218,10 +206,10 @@ class MalformedRequestsTest {
   @Test
   @Order(3)
   void thePlatformIsHealthyAndServingAfterwards() {
-    HttpResponse<Buffer> ready = edge.send(edge.request(HttpMethod.GET, "/health/ready"));
+    HttpResponse<Buffer> ready = edge.get().send(edge.get().request(HttpMethod.GET, "/health/ready"));
     assertThat(ready.statusCode()).as(ready.bodyAsString()).isEqualTo(200);
 
-    HttpResponse<Buffer> run = edge.submit(ACME, EdgePlatform.ECHO, new JsonObject().put("amount", 5));
+    HttpResponse<Buffer> run = edge.get().submit(ACME, EdgePlatform.ECHO, new JsonObject().put("amount", 5));
     assertThat(run.statusCode()).as(run.bodyAsString()).isEqualTo(200);
     assertThat(run.bodyAsJsonObject().getString("status")).isEqualTo("succeeded");
   }

@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,39 +18,28 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Request ids and trace context end to end, the access log, readiness and the Prometheus families. */
 class ObservabilityTest {
   private static final String ACME = ConfiguredPlatform.ACME_KEY;
   private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-  @TempDir
-  static Path dir;
-  private static EdgePlatform edge;
+  @RegisterExtension
+  static final PerClass<EdgePlatform> edge = PerClass.of(EdgePlatform::new);
 
-  @BeforeAll
-  static void start() throws Exception {
-    edge = new EdgePlatform(dir);
-  }
 
-  @AfterAll
-  static void stop() throws Exception {
-    edge.close();
-  }
 
   private HttpResponse<Buffer> echo(Map<String, String> headers) {
-    var request = edge.as(ACME, HttpMethod.POST, "/v1/workflows/" + EdgePlatform.ECHO + "/runs")
+    var request = edge.get().as(ACME, HttpMethod.POST, "/v1/workflows/" + EdgePlatform.ECHO + "/runs")
         .putHeader("Content-Type", "application/json");
     headers.forEach(request::putHeader);
     return Await.result(request.sendBuffer(Buffer.buffer("{\"input\":{\"amount\":7}}")));
   }
 
   private MultiMap stepHeadersOf(String requestId) {
-    return edge.echoHeaders.stream().filter(h -> requestId.equals(h.get("x-request-id"))).findFirst()
+    return edge.get().echoHeaders.stream().filter(h -> requestId.equals(h.get("x-request-id"))).findFirst()
         .orElseThrow(() -> new AssertionError("no step call carried request id " + requestId));
   }
 
@@ -78,7 +66,7 @@ class ObservabilityTest {
   @Test
   void everyResponseCarriesARequestId() {
     for (String path : List.of("/health/live", "/metrics", "/openapi.yaml", "/nowhere", "/v1/dlq")) {
-      assertThat(edge.send(edge.request(HttpMethod.GET, path)).getHeader("X-Request-Id")).as(path).isNotBlank();
+      assertThat(edge.get().send(edge.get().request(HttpMethod.GET, path)).getHeader("X-Request-Id")).as(path).isNotBlank();
     }
   }
 
@@ -106,8 +94,8 @@ class ObservabilityTest {
     access.addHandler(capture);
     try {
       echo(Map.of("X-Request-Id", "logged-1"));
-      edge.send(edge.as(ACME, HttpMethod.GET, "/v1/runs/missing").putHeader("X-Request-Id", "logged-2"));
-      edge.send(edge.as("wrong-key", HttpMethod.GET, "/v1/dlq").putHeader("X-Request-Id", "logged-3"));
+      edge.get().send(edge.get().as(ACME, HttpMethod.GET, "/v1/runs/missing").putHeader("X-Request-Id", "logged-2"));
+      edge.get().send(edge.get().as("wrong-key", HttpMethod.GET, "/v1/dlq").putHeader("X-Request-Id", "logged-3"));
       Await.until("three access lines", Duration.ofSeconds(5), () -> lines.stream()
           .filter(l -> l.contains("\"logged-")).count() == 3);
     } finally {
@@ -140,15 +128,15 @@ class ObservabilityTest {
 
   @Test
   void liveIsCheapAndReadyReportsAnOpenBreakerWithoutGoingDown() {
-    JsonObject live = edge.send(edge.request(HttpMethod.GET, "/health/live")).bodyAsJsonObject();
+    JsonObject live = edge.get().send(edge.get().request(HttpMethod.GET, "/health/live")).bodyAsJsonObject();
     assertThat(live.getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id")))
         .containsExactly("eventloop");
 
     for (int i = 0; i < 2; i++) {
-      assertThat(edge.submit(ACME, EdgePlatform.FRAGILE, new JsonObject()).statusCode()).isEqualTo(502);
+      assertThat(edge.get().submit(ACME, EdgePlatform.FRAGILE, new JsonObject()).statusCode()).isEqualTo(502);
     }
 
-    HttpResponse<Buffer> ready = edge.send(edge.request(HttpMethod.GET, "/health/ready"));
+    HttpResponse<Buffer> ready = edge.get().send(edge.get().request(HttpMethod.GET, "/health/ready"));
     assertThat(ready.statusCode()).isEqualTo(200);
     JsonObject body = ready.bodyAsJsonObject();
     assertThat(body.getString("status")).isEqualTo("UP");
@@ -167,13 +155,13 @@ class ObservabilityTest {
   @Test
   void metricsParseAsPrometheusTextAndHoldEveryPlatformFamily() {
     assertThat(echo(Map.of()).statusCode()).isEqualTo(200);
-    assertThat(edge.submit(ACME, EdgePlatform.FAILING, new JsonObject()).statusCode()).isEqualTo(502);
-    assertThat(edge.submit(ACME, EdgePlatform.LOCKED, new JsonObject().put("orderId", "o-1")).statusCode())
+    assertThat(edge.get().submit(ACME, EdgePlatform.FAILING, new JsonObject()).statusCode()).isEqualTo(502);
+    assertThat(edge.get().submit(ACME, EdgePlatform.LOCKED, new JsonObject().put("orderId", "o-1")).statusCode())
         .isEqualTo(200);
-    assertThat(edge.send(edge.as(ConfiguredPlatform.ADMIN_TOKEN, HttpMethod.GET, "/admin/dlq/stats")).statusCode())
+    assertThat(edge.get().send(edge.get().as(ConfiguredPlatform.ADMIN_TOKEN, HttpMethod.GET, "/admin/dlq/stats")).statusCode())
         .isEqualTo(200);
 
-    HttpResponse<Buffer> response = edge.send(edge.request(HttpMethod.GET, "/metrics"));
+    HttpResponse<Buffer> response = edge.get().send(edge.get().request(HttpMethod.GET, "/metrics"));
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("Content-Type")).startsWith("text/plain");
     Map<String, PrometheusText.Family> families = PrometheusText.parse(response.bodyAsString());

@@ -14,18 +14,19 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The same HTTP path with REDIS_URL set: Lua limiter, run records, locks and the DLQ stream in Redis. */
 class RedisPathTest {
   @TempDir
   static Path dataDir;
-  private static RedisFixture redis;
+  @RegisterExtension
+  static final RedisFixture redis = RedisFixture.perClass();
   private static RunningPlatform node;
 
   @BeforeAll
   static void start() {
-    redis = RedisFixture.start();
     redis.command("FLUSHALL");
     node = new RunningPlatform(dataDir, Map.of("REDIS_URL", redis.url()), null);
   }
@@ -33,7 +34,6 @@ class RedisPathTest {
   @AfterAll
   static void stop() throws Exception {
     node.close();
-    redis.close();
   }
 
   @Test

@@ -14,39 +14,65 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.embedded.core.ExecutableProvider;
 
 /**
  * A real Redis for tests: {@code REDIS_URL} if set (shared, not stoppable), else a
  * {@code redis-server} from the PATH, else the binary shipped in embedded-redis; the last two on
  * a free loopback port, owned by the fixture and stoppable for outage tests.
+ *
+ * <p>Per test class: {@code @RegisterExtension static final RedisFixture redis = RedisFixture.perClass();}
+ * starts it before the class's tests and stops it after them.
  */
-public final class RedisFixture implements AutoCloseable {
+public final class RedisFixture implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   private static final Duration START_DEADLINE = Duration.ofSeconds(15);
 
-  private final String url;
-  private final File executable;
-  private final int port;
+  private String url;
+  private File executable;
+  private int port;
   private Process process;
 
-  private RedisFixture(String url, File executable, int port) {
-    this.url = url;
-    this.executable = executable;
-    this.port = port;
+  private RedisFixture() {
+  }
+
+  /** A fixture that starts before the test class that registers it and stops after it. */
+  public static RedisFixture perClass() {
+    return new RedisFixture();
   }
 
   public static RedisFixture start() {
+    RedisFixture fixture = new RedisFixture();
+    fixture.begin();
+    return fixture;
+  }
+
+  private void begin() {
     String external = System.getenv("REDIS_URL");
     if (external != null && !external.isBlank()) {
-      return new RedisFixture(external, null, URI.create(external).getPort());
+      url = external;
+      port = URI.create(external).getPort();
+      return;
     }
     try {
-      RedisFixture fixture = new RedisFixture(null, findExecutable(), freePort());
-      fixture.startServer();
-      return fixture;
+      executable = findExecutable();
+      port = freePort();
+      startServer();
     } catch (IOException e) {
       throw new IllegalStateException("cannot start a Redis server for tests", e);
     }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    begin();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   private static File findExecutable() throws IOException {

@@ -20,30 +20,22 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The verticle as the gateway sees it: over the event bus, in both backends. */
 class RateLimitVerticleTest {
   private static final JsonObject LIMITS = rateLimits("submit", policy("burst", 50, "1m"), policy("sustained", 80, "5m"));
 
-  private static RedisFixture server;
+  @RegisterExtension
+  static final RedisFixture server = RedisFixture.perClass();
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private Vertx vertx;
 
-  @BeforeAll
-  static void startRedis() {
-    server = RedisFixture.start();
-  }
 
-  @AfterAll
-  static void stopRedis() {
-    server.close();
-  }
 
   @BeforeEach
   void setUp() {

@@ -19,30 +19,22 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.impl.ZModem;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Lua sliding window against a real Redis. */
 class RedisSlidingWindowLimiterTest {
-  private static RedisFixture server;
+  @RegisterExtension
+  static final RedisFixture server = RedisFixture.perClass();
 
   private Vertx vertx;
   private Redis redis;
   private SimpleMeterRegistry registry;
   private RedisSlidingWindowLimiter limiter;
 
-  @BeforeAll
-  static void startRedis() {
-    server = RedisFixture.start();
-  }
 
-  @AfterAll
-  static void stopRedis() {
-    server.close();
-  }
 
   @BeforeEach
   void setUp() {

@@ -19,29 +19,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Idempotency-Key semantics on the event bus, on both backends. */
 class IdempotencyTest {
-  private static RedisFixture redis;
+  @RegisterExtension
+  static final RedisFixture redis = RedisFixture.perClass();
   private Vertx vertx;
   private WorkflowFixture fixture;
   private final AtomicInteger executions = new AtomicInteger();
   private Promise<Void> gate = Promise.promise();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisFixture.start();
-  }
 
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   @AfterEach
   void tearDown() throws Exception {
