@@ -28,8 +28,6 @@ import java.util.function.Function;
  * per node: tenant bulkheads are per instance, so one instance makes them per node.
  */
 public final class WorkflowVerticle extends VerticleBase {
-  /** How long a stopping node lets runs in progress finish before dead-lettering them. */
-  public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
   /** How often a node looks for runs of departed nodes to adopt. */
   private static final long REAP_INTERVAL_MILLIS = 2_000;
 
@@ -37,6 +35,7 @@ public final class WorkflowVerticle extends VerticleBase {
   private WorkflowEngine engine;
   private CircuitBreakers breakers;
   private long reaperTimer = -1;
+  private Duration shutdownGrace;
   private WebClient webClient;
   private Redis redis;
 
@@ -48,6 +47,7 @@ public final class WorkflowVerticle extends VerticleBase {
   public Future<?> start() {
     PlatformConfig config = PlatformConfig.fromJson(config());
     WorkflowMetrics metrics = new WorkflowMetrics(registry);
+    shutdownGrace = config.runs().shutdownGrace();
     RunStore store;
     RunLocks locks;
     IdempotencyStore idempotency;
@@ -162,7 +162,7 @@ public final class WorkflowVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(reaperTimer);
-    return engine.drain(SHUTDOWN_GRACE).eventually(() -> {
+    return engine.drain(shutdownGrace).eventually(() -> {
       webClient.close();
       return redis == null ? Future.succeededFuture() : redis.close();
     });
