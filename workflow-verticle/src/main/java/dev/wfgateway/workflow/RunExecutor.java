@@ -250,9 +250,16 @@ final class RunExecutor {
           end(record.ended(RunStatus.DEAD_LETTERED, failure, ar.result(), at),
               problemType.problem(failure.message()).with("runId", record.runId()).with("dlqId", ar.result()));
         } else {
-          end(record.ended(RunStatus.FAILED, failure, null, at), problemType
-              .problem(failure.message() + " (the DLQ could not store the run; it is kept as failed)")
+          RunRecord failed = record.ended(RunStatus.FAILED, failure, null, at);
+          end(failed, problemType
+              .problem(failure.message() + " (the DLQ is unavailable: the run is handed to it once it is back; "
+                  + "its record will then show the dlqId)")
               .with("runId", record.runId()));
+          deadLetters.later(entry, dlqId -> {
+            RunRecord deadLettered = failed.ended(RunStatus.DEAD_LETTERED, failure, dlqId, at);
+            store.save(deadLettered, retention)
+                .onSuccess(v -> vertx.eventBus().publish(Addresses.EVENTS_RUN, deadLettered.toJson()));
+          });
         }
       });
       return outcome.future();

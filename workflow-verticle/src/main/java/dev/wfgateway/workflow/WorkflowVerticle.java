@@ -36,6 +36,7 @@ public final class WorkflowVerticle extends VerticleBase {
   private CircuitBreakers breakers;
   private long reaperTimer = -1;
   private Duration shutdownGrace;
+  private DeadLetterSender deadLetters;
   private WebClient webClient;
   private Redis redis;
 
@@ -71,7 +72,8 @@ public final class WorkflowVerticle extends VerticleBase {
     boolean clustered = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() != null;
     ClusterActiveRuns clusterRuns = clustered ? new ClusterActiveRuns(vertx) : null;
     ActiveRuns activeRuns = clustered ? clusterRuns : ActiveRuns.NONE;
-    RunExecutor executor = new RunExecutor(vertx, store, locks, steps, new DeadLetterSender(vertx), metrics,
+    deadLetters = new DeadLetterSender(vertx);
+    RunExecutor executor = new RunExecutor(vertx, store, locks, steps, deadLetters, metrics,
         config.runs().retention(), activeRuns);
     engine = new WorkflowEngine(vertx, config, store, idempotency, executor, new InputValidator(config.workflows()), metrics,
         activeRuns);
@@ -163,6 +165,7 @@ public final class WorkflowVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(reaperTimer);
     return engine.drain(shutdownGrace).eventually(() -> {
+      deadLetters.stop();
       webClient.close();
       return redis == null ? Future.succeededFuture() : redis.close();
     });

@@ -24,10 +24,16 @@ final class WorkflowFixture {
   final List<JsonObject> deadLetters = new CopyOnWriteArrayList<>();
   final List<JsonObject> runEvents = new CopyOnWriteArrayList<>();
   private final AtomicInteger dlqIds = new AtomicInteger();
+  /** While false, the DLQ answers every add with a 503, as a DLQ whose store is down would. */
+  final java.util.concurrent.atomic.AtomicBoolean dlqAvailable = new java.util.concurrent.atomic.AtomicBoolean(true);
 
   WorkflowFixture(Vertx vertx) {
     this.vertx = vertx;
     vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_ADD, message -> {
+      if (!dlqAvailable.get()) {
+        message.fail(503, "dlq unavailable");
+        return;
+      }
       deadLetters.add(message.body());
       message.reply(new JsonObject().put("id", "dlq-" + dlqIds.incrementAndGet()));
     });

@@ -149,6 +149,27 @@ class WorkflowVerticleTest {
   }
 
   @Test
+  void aRunTheDlqCouldNotTakeIsHandedToItOnceItIsBack() {
+    vertx.eventBus().<JsonObject>consumer("test.fail", m -> m.fail(503, "downstream unavailable"));
+    fixture.deploy(WorkflowFixture.config(standardWorkflows()), 1);
+    fixture.dlqAvailable.set(false);
+
+    JsonObject problem = problem(Await.failure(fixture.submit("acme", "failing", new JsonObject(), false)));
+
+    assertThat(problem.getInteger("failureCode")).isEqualTo(502);
+    assertThat(problem.containsKey("dlqId")).isFalse();
+    String runId = problem.getString("runId");
+    assertThat(Await.result(fixture.status("acme", runId)).getString("status")).isEqualTo("failed");
+
+    fixture.dlqAvailable.set(true);
+    Await.until("the run reached the DLQ", Duration.ofSeconds(10),
+        () -> "dead_lettered".equals(Await.result(fixture.status("acme", runId)).getString("status")));
+    assertThat(fixture.deadLetters).hasSize(1);
+    assertThat(fixture.deadLetters.get(0).getString("runId")).isEqualTo(runId);
+    assertThat(Await.result(fixture.status("acme", runId)).getString("dlqId")).isEqualTo("dlq-1");
+  }
+
+  @Test
   void stepClientErrorIsNotRetried() {
     vertx.eventBus().<JsonObject>consumer("test.score", m -> m.reply(new JsonObject()));
     httpStatus.set(400);
