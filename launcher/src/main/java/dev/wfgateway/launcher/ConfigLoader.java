@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * Reads the configuration: the defaults inside the jar, then the YAML file ({@code --conf} or
  * {@code PLATFORM_CONFIG}), then the environment overrides, each merged over the one before.
  */
-final class ConfigLoader {
+public final class ConfigLoader {
   static final String DEFAULTS = "platform-defaults.yaml";
   static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(10);
   private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
@@ -25,7 +25,7 @@ final class ConfigLoader {
   private ConfigLoader() {
   }
 
-  static Future<JsonObject> load(Vertx vertx, String file, Map<String, String> env) {
+  public static Future<JsonObject> load(Vertx vertx, String file, Map<String, String> env) {
     ConfigRetriever retriever;
     try {
       retriever = retriever(vertx, file, env, Duration.ZERO);

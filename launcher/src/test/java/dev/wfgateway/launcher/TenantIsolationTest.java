@@ -3,6 +3,8 @@ package dev.wfgateway.launcher;
 import static dev.wfgateway.launcher.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wfgateway.testkit.Await;
+import java.time.Duration;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -78,6 +80,10 @@ class TenantIsolationTest {
     HttpResponse<Buffer> retried = acme(HttpMethod.POST, "/v1/dlq/retry?workflow=" + EdgePlatform.FAILING);
     assertThat(retried.statusCode()).isEqualTo(202);
     assertThat(retried.bodyAsJsonObject().getInteger("retried")).isEqualTo(1);
+    // The redriven run fails again on its own time: wait until it is back before deleting.
+    Await.until("the redriven run back in the DLQ", Duration.ofSeconds(10), () -> acme(HttpMethod.GET,
+        "/v1/dlq?workflow=" + EdgePlatform.FAILING).bodyAsJsonObject().getJsonArray("entries").stream()
+        .anyMatch(e -> ((JsonObject) e).getInteger("redriveCount") == 1));
     HttpResponse<Buffer> deleted = acme(HttpMethod.DELETE, "/v1/dlq");
     assertThat(deleted.statusCode()).isEqualTo(200);
     assertThat(deleted.bodyAsJsonObject().getInteger("deleted")).isGreaterThanOrEqualTo(1);

@@ -1,0 +1,49 @@
+package dev.wfgateway.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * A loopback HTTP server driven by the load generator: non-blocking requests on the generator's
+ * Vert.x, a large keep-alive pool, and an idle timeout so a hung server is an error, not a stall.
+ */
+final class HttpTarget {
+  static final long REQUEST_IDLE_TIMEOUT_MILLIS = 10_000;
+
+  /** One answer: status, headers and the whole body. */
+  record Answer(int status, MultiMap headers, Buffer body) {
+  }
+
+  private final HttpClientAgent client;
+  private final int port;
+
+  HttpTarget(Vertx vertx, int port) {
+    this.port = port;
+    this.client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true))
+        .with(new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1))
+        .build();
+  }
+
+  Future<Answer> send(HttpMethod method, String path, MultiMap headers, Buffer body) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port)
+        .setURI(path).setIdleTimeout(REQUEST_IDLE_TIMEOUT_MILLIS);
+    if (headers != null) {
+      options.setHeaders(headers);
+    }
+    return client.request(options)
+        .compose(request -> body == null ? request.send() : request.send(body))
+        .compose(response -> response.body().map(b -> new Answer(response.statusCode(), response.headers(), b)));
+  }
+
+  Future<Void> close() {
+    return client.close();
+  }
+}
