@@ -3,8 +3,6 @@ package dev.wfgateway.dlq;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -20,7 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -39,10 +37,10 @@ final class DeadLetterJournal {
   private record PendingLine(String tenant, String line, Promise<Void> written) {
   }
 
-  private record PendingRewrite(String tenant, Supplier<List<JsonObject>> liveRecords, Promise<Void> done) {
+  private record PendingRewrite(String tenant, Supplier<List<String>> liveRecords, Promise<Void> done) {
   }
 
-  private record Batch(List<PendingRewrite> rewrites, Map<String, List<JsonObject>> rewriteRecords,
+  private record Batch(List<PendingRewrite> rewrites, Map<String, List<String>> rewriteRecords,
       List<PendingLine> lines) {
   }
 
@@ -65,68 +63,80 @@ final class DeadLetterJournal {
     return dir;
   }
 
-  /**
-   * Reads every tenant's records, oldest first. A line that does not parse is skipped with a
-   * warning naming file and line; a torn last line (a crash mid-write) is also cut off the file so
-   * the next append starts on a clean line.
-   */
-  Future<Map<String, List<JsonObject>>> replay() {
+  /** The tenants that have a journal file, sorted. */
+  Future<List<String>> tenants() {
     return vertx.executeBlocking(() -> {
       Files.createDirectories(dir);
-      Map<String, List<JsonObject>> byTenant = new TreeMap<>();
+      List<String> tenants = new ArrayList<>();
       try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
         for (Path file : stream) {
           if (Files.isRegularFile(file)) {
             String name = file.getFileName().toString();
-            byTenant.put(name.substring(0, name.length() - SUFFIX.length()), readRecords(file));
+            tenants.add(name.substring(0, name.length() - SUFFIX.length()));
           }
         }
       }
-      return byTenant;
+      tenants.sort(null);
+      return tenants;
     });
   }
 
-  private static List<JsonObject> readRecords(Path file) throws IOException {
+  /**
+   * Reads one tenant's records, oldest first, and folds them on the same worker thread; call
+   * before anything is appended. Replays run one at a time: in parallel they were slower on a cold
+   * JVM, where the JIT compiler threads need the other cores. A line that does not
+   * parse is skipped with a warning naming file and line; a torn last line (a crash mid-write) is
+   * also cut off the file so the next append starts on a clean line.
+   */
+  <T> Future<T> replay(String tenant, Function<List<JournalRecord>, T> fold) {
+    return vertx.executeBlocking(() -> fold.apply(readRecords(fileOf(tenant))));
+  }
+
+  private static List<JournalRecord> readRecords(Path file) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
-    List<JsonObject> records = new ArrayList<>();
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    List<JournalRecord> records = new ArrayList<>();
     int start = 0;
     int lineNumber = 0;
-    while (start < bytes.length) {
+    while (start < text.length()) {
       lineNumber++;
-      int end = start;
-      while (end < bytes.length && bytes[end] != '\n') {
-        end++;
+      int newline = text.indexOf('\n', start);
+      if (newline < 0) {
+        readLastLine(file, bytes, text.substring(start), lineNumber, records);
+        break;
       }
-      boolean terminated = end < bytes.length;
-      JsonObject record = parse(new String(bytes, start, end - start, StandardCharsets.UTF_8));
+      JournalRecord record = JournalRecord.read(text, start, newline);
       if (record != null) {
         records.add(record);
-        if (!terminated) {
-          appendBytes(file, "\n");
-        }
-      } else if (!terminated) {
-        LOG.log(Level.WARNING, "DLQ journal {0}: skipping torn last line {1} (a write interrupted by a crash)",
-            file, lineNumber);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-          channel.truncate(start);
-          channel.force(true);
-        }
-      } else if (end > start) {
+      } else if (!text.substring(start, newline).isBlank()) {
         LOG.log(Level.WARNING, "DLQ journal {0}: skipping corrupt line {1}", file, lineNumber);
       }
-      start = end + 1;
+      start = newline + 1;
     }
     return records;
   }
 
-  private static JsonObject parse(String line) {
-    if (line.isBlank()) {
-      return null;
+  /**
+   * A last line without its newline may be cut short by a crash, so every character of it is
+   * checked: whole, it gets its newline; torn, it is cut off the file.
+   */
+  private static void readLastLine(Path file, byte[] bytes, String line, int lineNumber, List<JournalRecord> records)
+      throws IOException {
+    JournalRecord record = JournalRecord.readFully(line);
+    if (record != null) {
+      records.add(record);
+      appendBytes(file, "\n");
+      return;
     }
-    try {
-      return new JsonObject(line);
-    } catch (DecodeException | ClassCastException e) {
-      return null;
+    LOG.log(Level.WARNING, "DLQ journal {0}: skipping torn last line {1} (a write interrupted by a crash)",
+        file, lineNumber);
+    int lineStart = bytes.length;
+    while (lineStart > 0 && bytes[lineStart - 1] != '\n') {
+      lineStart--;
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.truncate(lineStart);
+      channel.force(true);
     }
   }
 
@@ -137,13 +147,13 @@ final class DeadLetterJournal {
     }
   }
 
-  /** Appends one record to the tenant's file; completes once it is fsynced. */
-  Future<Void> append(String tenant, JsonObject record) {
+  /** Appends one record (a JSON object on one line) to the tenant's file; completes once it is fsynced. */
+  Future<Void> append(String tenant, String record) {
     if (closed) {
       return Future.failedFuture(new IllegalStateException("journal closed"));
     }
     Promise<Void> written = Promise.promise();
-    pendingLines.add(new PendingLine(tenant, record.encode() + "\n", written));
+    pendingLines.add(new PendingLine(tenant, record + "\n", written));
     writeNext();
     return written.future();
   }
@@ -154,7 +164,7 @@ final class DeadLetterJournal {
    * every earlier append is on disk, so it sees exactly the state the old file held; appends made
    * after that go to the new file.
    */
-  Future<Void> rewrite(String tenant, Supplier<List<JsonObject>> liveRecords) {
+  Future<Void> rewrite(String tenant, Supplier<List<String>> liveRecords) {
     if (closed) {
       return Future.failedFuture(new IllegalStateException("journal closed"));
     }
@@ -189,7 +199,7 @@ final class DeadLetterJournal {
       return;
     }
     writing = true;
-    Map<String, List<JsonObject>> rewriteRecords = new LinkedHashMap<>();
+    Map<String, List<String>> rewriteRecords = new LinkedHashMap<>();
     for (PendingRewrite rewrite : pendingRewrites) {
       rewriteRecords.put(rewrite.tenant(), rewrite.liveRecords().get());
     }
@@ -209,7 +219,7 @@ final class DeadLetterJournal {
   }
 
   private Void write(Batch batch) throws IOException {
-    for (Map.Entry<String, List<JsonObject>> rewrite : batch.rewriteRecords().entrySet()) {
+    for (Map.Entry<String, List<String>> rewrite : batch.rewriteRecords().entrySet()) {
       replaceFile(rewrite.getKey(), rewrite.getValue());
     }
     Map<String, StringBuilder> byTenant = new LinkedHashMap<>();
@@ -242,11 +252,11 @@ final class DeadLetterJournal {
     return null;
   }
 
-  private void replaceFile(String tenant, List<JsonObject> records) throws IOException {
+  private void replaceFile(String tenant, List<String> records) throws IOException {
     Path file = fileOf(tenant);
     Path temp = dir.resolve(tenant + SUFFIX + ".compacting");
     StringBuilder content = new StringBuilder();
-    records.forEach(r -> content.append(r.encode()).append('\n'));
+    records.forEach(r -> content.append(r).append('\n'));
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer buffer = ByteBuffer.wrap(content.toString().getBytes(StandardCharsets.UTF_8));

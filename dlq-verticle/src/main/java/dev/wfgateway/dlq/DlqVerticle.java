@@ -44,7 +44,7 @@ public final class DlqVerticle extends VerticleBase {
         ? new RedisDeadLetterStore(vertx, RedisClients.create(vertx, config.redis()), config.redis().commandTimeout(),
             dlq.maxEntriesPerTenant(), dlq.ttl(), clock, new DeadLetterJournal(vertx, journalDir.resolve("spool")),
             status)
-        : new LocalDeadLetterStore(vertx, new DeadLetterJournal(vertx, journalDir), dlq.maxEntriesPerTenant(),
+        : new LocalDeadLetterStore(new DeadLetterJournal(vertx, journalDir), dlq.maxEntriesPerTenant(),
             dlq.ttl(), clock, status::set);
     queue = new DeadLetterQueue(store, clock);
     redrive = new Redrive(vertx, store, dlq.redriveRatePerSecond());

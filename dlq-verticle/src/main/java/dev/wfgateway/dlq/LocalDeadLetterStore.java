@@ -4,13 +4,11 @@ import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqFilter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -18,16 +16,16 @@ import java.util.TreeMap;
 
 /**
  * The embedded backend: an in-memory index per tenant, ordered by id, backed by the tenant's
- * journal. Journal records: {@code {"op":"add","entry":{...}}}, {@code {"op":"remove","id":..,
- * "why":"deleted|redriven|evicted|expired"}}, and {@code {"op":"counters",...}} which a compacted
- * file starts with so the counters survive compaction.
+ * journal. Journal records ({@link JournalRecord}): {@code add} with the entry, {@code remove}
+ * with the id and why (deleted, redriven, evicted, expired), and {@code counters}, which a
+ * compacted file starts with so the counters survive compaction. Replayed entries stay JSON text
+ * until first used ({@link StoredEntry}).
  */
 final class LocalDeadLetterStore implements DeadLetterStore {
   private static final System.Logger LOG = System.getLogger(LocalDeadLetterStore.class.getName());
   /** A journal is compacted once it holds this many records and dead ones outnumber the live. */
   private static final int COMPACT_MIN_RECORDS = 1000;
 
-  private final Vertx vertx;
   private final DeadLetterJournal journal;
   private final int maxEntriesPerTenant;
   private final Duration ttl;
@@ -37,13 +35,18 @@ final class LocalDeadLetterStore implements DeadLetterStore {
 
   /** One tenant's live entries, counters and journal bookkeeping; touched only on the event loop. */
   private static final class TenantLog {
-    final NavigableMap<StreamId, DlqEntry> entries = new TreeMap<>();
+    final String tenant;
+    final NavigableMap<StreamId, StoredEntry> entries = new TreeMap<>();
     StreamId lastId = new StreamId(0, 0);
     long evictions;
     long expired;
     long redriven;
     long records;
     boolean compacting;
+
+    TenantLog(String tenant) {
+      this.tenant = tenant;
+    }
 
     void count(String why) {
       switch (why) {
@@ -59,9 +62,8 @@ final class LocalDeadLetterStore implements DeadLetterStore {
   /**
    * @param writable told after every journal write whether the journal can be written
    */
-  LocalDeadLetterStore(Vertx vertx, DeadLetterJournal journal, int maxEntriesPerTenant, Duration ttl, Clock clock,
+  LocalDeadLetterStore(DeadLetterJournal journal, int maxEntriesPerTenant, Duration ttl, Clock clock,
       Handler<Boolean> writable) {
-    this.vertx = vertx;
     this.journal = journal;
     this.maxEntriesPerTenant = maxEntriesPerTenant;
     this.ttl = ttl;
@@ -71,58 +73,59 @@ final class LocalDeadLetterStore implements DeadLetterStore {
 
   @Override
   public Future<Void> open() {
-    return journal.replay()
-        .compose(records -> vertx.executeBlocking(() -> rebuild(records)))
+    return journal.tenants()
+        .compose(tenants -> Future.all(tenants.stream()
+            .map(tenant -> journal.replay(tenant, records -> rebuild(tenant, records))).toList()))
         .onFailure(failure -> writable.handle(false))
         .map(rebuilt -> {
-          logs.putAll(rebuilt);
-          logs.values().forEach(this::enforceCap);
+          rebuilt.<TenantLog>list().forEach(log -> {
+            logs.put(log.tenant, log);
+            enforceCap(log);
+          });
           writable.handle(true);
           return null;
         });
   }
 
-  private static Map<String, TenantLog> rebuild(Map<String, List<JsonObject>> recordsByTenant) {
-    Map<String, TenantLog> rebuilt = new HashMap<>();
-    recordsByTenant.forEach((tenant, records) -> {
-      TenantLog log = new TenantLog();
-      for (JsonObject record : records) {
-        apply(log, record, tenant);
-      }
-      log.records = records.size();
-      rebuilt.put(tenant, log);
-    });
-    return rebuilt;
+  private static TenantLog rebuild(String tenant, List<JournalRecord> records) {
+    TenantLog log = new TenantLog(tenant);
+    for (JournalRecord record : records) {
+      apply(log, record);
+    }
+    log.records = records.size();
+    return log;
   }
 
-  private static void apply(TenantLog log, JsonObject record, String tenant) {
+  private static void apply(TenantLog log, JournalRecord record) {
+    JsonObject fields = record.fields();
     try {
-      switch (record.getString("op", "")) {
+      switch (record.op()) {
         case "add" -> {
-          DlqEntry entry = DlqEntry.fromJson(record.getJsonObject("entry"));
-          StreamId id = StreamId.parse(entry.id());
-          if (id != null) {
-            log.entries.put(id, entry);
-            log.lastId = id.compareTo(log.lastId) > 0 ? id : log.lastId;
+          StreamId id = StreamId.parse(record.entryId());
+          if (id == null) {
+            throw new IllegalArgumentException("no entry id");
           }
+          log.entries.put(id, StoredEntry.encoded(record.entryJson()));
+          log.lastId = id.compareTo(log.lastId) > 0 ? id : log.lastId;
         }
         case "remove" -> {
-          StreamId id = StreamId.parse(record.getString("id"));
+          StreamId id = StreamId.parse(fields.getString("id"));
           if (id != null && log.entries.remove(id) != null) {
-            log.count(record.getString("why", ""));
+            log.count(fields.getString("why", ""));
           }
         }
         case "counters" -> {
-          log.evictions = record.getLong("evictions", 0L);
-          log.expired = record.getLong("expired", 0L);
-          log.redriven = record.getLong("redriven", 0L);
-          StreamId last = StreamId.parse(record.getString("lastId"));
+          log.evictions = fields.getLong("evictions", 0L);
+          log.expired = fields.getLong("expired", 0L);
+          log.redriven = fields.getLong("redriven", 0L);
+          StreamId last = StreamId.parse(fields.getString("lastId"));
           log.lastId = last != null && last.compareTo(log.lastId) > 0 ? last : log.lastId;
         }
-        default -> LOG.log(Level.WARNING, "DLQ journal of {0}: skipping unknown record {1}", tenant, record.encode());
+        default -> LOG.log(Level.WARNING, "DLQ journal of {0}: skipping unknown record {1}", log.tenant,
+            fields.encode());
       }
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "DLQ journal of {0}: skipping unreadable record {1}", tenant, record.encode());
+      LOG.log(Level.WARNING, "DLQ journal of {0}: skipping unreadable record {1}", log.tenant, fields.encode());
     }
   }
 
@@ -137,13 +140,13 @@ final class LocalDeadLetterStore implements DeadLetterStore {
 
   @Override
   public Future<String> add(DlqEntry entry) {
-    TenantLog log = logs.computeIfAbsent(entry.tenant(), t -> new TenantLog());
+    TenantLog log = logs.computeIfAbsent(entry.tenant(), TenantLog::new);
     StreamId id = log.lastId.next(clock.millis());
     log.lastId = id;
     DlqEntry stored = entry.withId(id.toString());
-    return write(entry.tenant(), log, new JsonObject().put("op", "add").put("entry", stored.toJson()))
+    return write(log, JournalRecord.add(stored.toJson().encode()))
         .map(v -> {
-          log.entries.put(id, stored);
+          log.entries.put(id, StoredEntry.decoded(stored));
           enforceCap(log);
           return stored.id();
         });
@@ -152,50 +155,46 @@ final class LocalDeadLetterStore implements DeadLetterStore {
   /** Keeps exactly the newest {@code maxEntriesPerTenant}: a storm evicts only its own tenant's entries. */
   private void enforceCap(TenantLog log) {
     while (log.entries.size() > maxEntriesPerTenant) {
-      DlqEntry evicted = log.entries.pollFirstEntry().getValue();
+      StreamId evicted = log.entries.pollFirstEntry().getKey();
       log.evictions++;
-      recordRemoval(evicted.tenant(), log, evicted.id(), "evicted");
+      recordRemoval(log, evicted, "evicted");
     }
   }
 
   /** Writes a removal the store has already applied; losing it in a crash only brings an entry back. */
-  private void recordRemoval(String tenant, TenantLog log, String id, String why) {
-    write(tenant, log, removeRecord(id, why))
+  private void recordRemoval(TenantLog log, StreamId id, String why) {
+    write(log, JournalRecord.remove(id.toString(), why))
         .onFailure(failure -> LOG.log(Level.WARNING, "DLQ journal of {0}: could not record removal of {1}: {2}",
-            tenant, id, failure.toString()));
+            log.tenant, id, failure.toString()));
   }
 
-  private static JsonObject removeRecord(String id, String why) {
-    return new JsonObject().put("op", "remove").put("id", id).put("why", why);
-  }
-
-  private Future<Void> write(String tenant, TenantLog log, JsonObject record) {
-    return journal.append(tenant, record).andThen(result -> {
+  private Future<Void> write(TenantLog log, String record) {
+    return journal.append(log.tenant, record).andThen(result -> {
       if (result.succeeded()) {
         log.records++;
         // Checked after every record, removals included: a burst that ends with removals still compacts.
-        maybeCompact(tenant, log);
+        maybeCompact(log);
       }
       writable.handle(result.succeeded());
     });
   }
 
-  private void maybeCompact(String tenant, TenantLog log) {
+  private void maybeCompact(TenantLog log) {
     if (log.compacting || log.records < COMPACT_MIN_RECORDS || log.records <= 2L * (log.entries.size() + 1)) {
       return;
     }
     log.compacting = true;
-    journal.rewrite(tenant, () -> {
-      List<JsonObject> live = new ArrayList<>(log.entries.size() + 1);
-      live.add(new JsonObject().put("op", "counters").put("evictions", log.evictions).put("expired", log.expired)
-          .put("redriven", log.redriven).put("lastId", log.lastId.toString()));
-      log.entries.values().forEach(e -> live.add(new JsonObject().put("op", "add").put("entry", e.toJson())));
+    journal.rewrite(log.tenant, () -> {
+      List<String> live = new ArrayList<>(log.entries.size() + 1);
+      live.add(JournalRecord.counters(log.evictions, log.expired, log.redriven, log.lastId.toString()));
+      log.entries.values().forEach(e -> live.add(JournalRecord.add(e.json())));
       log.records = live.size();
       return live;
     }).onComplete(result -> {
       log.compacting = false;
       if (result.failed()) {
-        LOG.log(Level.WARNING, "DLQ journal of {0}: compaction failed: {1}", tenant, result.cause().toString());
+        LOG.log(Level.WARNING, "DLQ journal of {0}: compaction failed: {1}", log.tenant,
+            result.cause().toString());
       }
     });
   }
@@ -210,11 +209,12 @@ final class LocalDeadLetterStore implements DeadLetterStore {
     TenantLog log = logs.get(tenant);
     List<DlqEntry> found = new ArrayList<>();
     if (log != null) {
-      for (DlqEntry entry : (after == null ? log.entries : log.entries.tailMap(after, false)).values()) {
+      for (StoredEntry stored : (after == null ? log.entries : log.entries.tailMap(after, false)).values()) {
         if (found.size() >= max) {
           break;
         }
-        if (filter.matches(entry)) {
+        DlqEntry entry = stored.entry();
+        if (entry != null && filter.matches(entry)) {
           found.add(entry);
         }
       }
@@ -231,7 +231,7 @@ final class LocalDeadLetterStore implements DeadLetterStore {
       return Future.succeededFuture(0);
     }
     String reason = why == Removal.REDRIVEN ? "redriven" : "deleted";
-    List<Future<Void>> writes = present.stream().map(id -> write(tenant, log, removeRecord(id.toString(), reason)))
+    List<Future<Void>> writes = present.stream().map(id -> write(log, JournalRecord.remove(id.toString(), reason)))
         .toList();
     // Gone from the index only once the removal is durable; a concurrent remover of the same id counts nothing.
     return Future.all(writes).map(v -> {
@@ -249,11 +249,11 @@ final class LocalDeadLetterStore implements DeadLetterStore {
   @Override
   public Future<Void> expire() {
     long cutoff = clock.millis() - ttl.toMillis();
-    logs.forEach((tenant, log) -> {
+    logs.values().forEach(log -> {
       while (!log.entries.isEmpty() && log.entries.firstKey().millis() < cutoff) {
-        DlqEntry expired = log.entries.pollFirstEntry().getValue();
+        StreamId expired = log.entries.pollFirstEntry().getKey();
         log.expired++;
-        recordRemoval(tenant, log, expired.id(), "expired");
+        recordRemoval(log, expired, "expired");
       }
     });
     return Future.succeededFuture();

@@ -17,10 +17,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -35,14 +35,16 @@ import java.util.function.Function;
  * the order. Exactly once: every add carries a marker keyed by the SHA-256 of the entry, set in
  * the same script as the XADD, so an entry drained again after a crash between XADD and its
  * removal from the spool (or an add retried after a lost reply) returns the first id instead of
- * adding a copy.
+ * adding a copy. Concurrent adds of a tenant share script calls ({@link AddBatcher}).
  */
 final class RedisDeadLetterStore implements DeadLetterStore {
   private static final System.Logger LOG = System.getLogger(RedisDeadLetterStore.class.getName());
   static final String TENANTS_KEY = "dlq:tenants";
   private static final Duration MARKER_LIFETIME = Duration.ofDays(1);
   private static final Duration DRAIN_INTERVAL = Duration.ofMillis(500);
-  private static final int DRAIN_BATCH = 100;
+  private static final int DRAIN_BATCH = 500;
+  /** Entries per add script call at most: the script holds Redis for about a millisecond. */
+  private static final int ADD_BATCH = 128;
   private static final int MAX_SCAN_BATCH = 1000;
   /** Ids per XDEL script call: stays far below Lua's limit on unpacked arguments. */
   private static final int REMOVE_CHUNK = 500;
@@ -59,10 +61,12 @@ final class RedisDeadLetterStore implements DeadLetterStore {
   private final LuaScript addScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-add.lua");
   private final LuaScript expireScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-expire.lua");
   private final LuaScript removeScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-remove.lua");
-  private final Set<String> registeredTenants = new HashSet<>();
+  private final AddBatcher batcher = new AddBatcher(ADD_BATCH, this::addBatch);
+  private final Map<String, Future<Void>> registeredTenants = new HashMap<>();
   private boolean available = true;
   private boolean spoolWritable = true;
   private boolean draining;
+  private boolean closed;
   private long drainTimer = -1;
 
   RedisDeadLetterStore(Vertx vertx, Redis redis, Duration commandTimeout, int maxEntriesPerTenant, Duration ttl,
@@ -75,7 +79,7 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     this.clock = clock;
     this.status = status;
     // The spool never evicts or expires: everything in it is owed to Redis.
-    this.spool = new LocalDeadLetterStore(vertx, spoolJournal, Integer.MAX_VALUE, ttl, clock, ok -> {
+    this.spool = new LocalDeadLetterStore(spoolJournal, Integer.MAX_VALUE, ttl, clock, ok -> {
       spoolWritable = ok;
       updateWritable();
     });
@@ -105,22 +109,38 @@ final class RedisDeadLetterStore implements DeadLetterStore {
 
   private Future<String> addToRedis(DlqEntry entry) {
     String tenant = entry.tenant();
-    String json = entry.toJson().encode();
-    return registerTenant(tenant)
-        .compose(v -> script(addScript, List.of(streamKey(tenant), statsKey(tenant), markerKey(tenant, json)),
-            List.of(String.valueOf(maxEntriesPerTenant), json, String.valueOf(MARKER_LIFETIME.toSeconds()))))
-        .map(Response::toString);
+    return registerTenant(tenant).compose(v -> batcher.add(tenant, entry.toJson().encode()));
   }
 
+  private Future<List<String>> addBatch(String tenant, List<String> entries) {
+    List<String> keys = new ArrayList<>(entries.size() + 2);
+    keys.add(streamKey(tenant));
+    keys.add(statsKey(tenant));
+    entries.forEach(json -> keys.add(markerKey(tenant, json)));
+    List<String> args = new ArrayList<>(entries.size() + 2);
+    args.add(String.valueOf(maxEntriesPerTenant));
+    args.add(String.valueOf(MARKER_LIFETIME.toSeconds()));
+    args.addAll(entries);
+    return script(addScript, keys, args).map(ids -> {
+      List<String> assigned = new ArrayList<>(ids.size());
+      ids.forEach(id -> assigned.add(id.toString()));
+      return assigned;
+    });
+  }
+
+  /**
+   * Adds the tenant to {@code dlq:tenants} once. Every add of the tenant waits on the same future,
+   * so the first adds keep their order while the SADD is under way; a failed SADD is tried again.
+   */
   private Future<Void> registerTenant(String tenant) {
-    if (registeredTenants.contains(tenant)) {
-      return Future.succeededFuture();
+    Future<Void> known = registeredTenants.get(tenant);
+    if (known != null) {
+      return known;
     }
-    return send(Request.cmd(Command.SADD).arg(TENANTS_KEY).arg(tenant))
-        .map(r -> {
-          registeredTenants.add(tenant);
-          return null;
-        });
+    Future<Void> registering = send(Request.cmd(Command.SADD).arg(TENANTS_KEY).arg(tenant)).mapEmpty();
+    registeredTenants.put(tenant, registering);
+    registering.onFailure(failure -> registeredTenants.remove(tenant, registering));
+    return registering;
   }
 
   private void drainSpool() {
@@ -137,14 +157,30 @@ final class RedisDeadLetterStore implements DeadLetterStore {
         });
   }
 
+  /**
+   * Moves the tenant's spool into Redis, oldest first, {@link #DRAIN_BATCH} entries a round: their
+   * adds share script calls, their aliases go in one pipeline, and one removal takes them off the
+   * spool. Entries added to Redis in a round that then fails are drained again and deduplicated by
+   * their markers.
+   */
   private Future<Void> drainTenant(String tenant) {
-    return spool.scan(tenant, null, EVERYTHING, DRAIN_BATCH).compose(batch -> batch.isEmpty()
-        ? Future.succeededFuture()
-        : sequentially(batch, spooled -> addToRedis(spooled.withId(null))
-            .compose(id -> send(Request.cmd(Command.SET).arg(aliasKey(tenant, spooled.id())).arg(id)
-                .arg("EX").arg(Math.max(1, ttl.toSeconds()))))
-            .compose(ok -> spool.remove(tenant, List.of(spooled.id()), Removal.DELETED)).<Void>mapEmpty())
-            .compose(v -> drainTenant(tenant)));
+    return spool.scan(tenant, null, EVERYTHING, DRAIN_BATCH).compose(batch -> {
+      if (batch.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      List<Future<String>> added = batch.stream().map(spooled -> addToRedis(spooled.withId(null))).toList();
+      return Future.all(added)
+          .compose(all -> {
+            List<Request> aliases = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+              aliases.add(Request.cmd(Command.SET).arg(aliasKey(tenant, batch.get(i).id())).arg(added.get(i).result())
+                  .arg("EX").arg(Math.max(1, ttl.toSeconds())));
+            }
+            return observe(redis.batch(aliases).timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS));
+          })
+          .compose(ok -> spool.remove(tenant, batch.stream().map(DlqEntry::id).toList(), Removal.DELETED))
+          .compose(removed -> drainTenant(tenant));
+    });
   }
 
   private static <T> Future<Void> sequentially(List<T> items, Function<T, Future<Void>> step) {
@@ -257,6 +293,7 @@ final class RedisDeadLetterStore implements DeadLetterStore {
 
   @Override
   public Future<Void> close() {
+    closed = true;
     vertx.cancelTimer(drainTimer);
     return spool.close().andThen(v -> redis.close());
   }
@@ -274,9 +311,10 @@ final class RedisDeadLetterStore implements DeadLetterStore {
    * costs no latency); any answer, such as the drain's periodic PING, ends that. Reads always try,
    * bounded by the command timeout, and fail with 503 while Redis does not answer.
    */
-  private Future<Response> observe(Future<Response> reply) {
+  private <T> Future<T> observe(Future<T> reply) {
     return reply.andThen(result -> {
-      if (result.succeeded() == available) {
+      // Commands cut off by close() say nothing about Redis.
+      if (closed || result.succeeded() == available) {
         return;
       }
       available = result.succeeded();

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -182,6 +183,27 @@ abstract class DlqContractTest {
     assertThat(stats.getJsonObject("byTenant").getJsonObject("quiet").getLong("evictions")).isZero();
     assertThat(registry.get(DlqMetrics.EVICTIONS).tag("tenant", "storm").functionCounter().count()).isEqualTo(7);
     assertThat(registry.get(DlqMetrics.SIZE).tag("tenant", "quiet").gauge().value()).isEqualTo(3);
+  }
+
+  @Test
+  void keepsTheCapExactUnderAConcurrentStormAndKeepsTheNewestInArrivalOrder() {
+    deploy(dlqSettings().put("maxEntriesPerTenant", 100));
+    List<Future<String>> acks = new ArrayList<>();
+    for (int i = 0; i < 700; i++) {
+      acks.add(vertx.eventBus().<JsonObject>request(Addresses.DLQ_ADD, entry("storm", "risk-check", "step_failed",
+          "s-" + i)).map(reply -> reply.body().getString("id")));
+    }
+    Await.result(Future.all(acks));
+
+    List<String> ids = acks.stream().map(Future::result).toList();
+    assertThat(ids).doesNotHaveDuplicates();
+    assertThat(ids).isSortedAccordingTo(Comparator.comparing(StreamId::parse));
+    List<String> newest = new ArrayList<>();
+    for (int i = 600; i < 700; i++) {
+      newest.add("s-" + i);
+    }
+    assertThat(runIds(new JsonObject().put("tenant", "storm"))).containsExactlyElementsOf(newest);
+    assertThat(stats("storm").getJsonObject("byTenant").getJsonObject("storm").getLong("evictions")).isEqualTo(600);
   }
 
   @Test

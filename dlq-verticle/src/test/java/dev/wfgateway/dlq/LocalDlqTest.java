@@ -55,6 +55,28 @@ class LocalDlqTest extends DlqContractTest {
   }
 
   @Test
+  void skipsCorruptLinesAndRecordsThatAreNoEntryAndServesTheRest() throws IOException {
+    deploy();
+    addMany("acme", "risk-check", "r", 2);
+    undeploy();
+    Files.writeString(journalDir.resolve("acme.jsonl"), String.join("\n",
+        "{\"op\":\"add\",\"entry\":{\"id\":\"5-0\",\"tenant\":\"acme\"}}",
+        "{\"op\":\"add\",\"entry\":{\"id\":\"6-0\" garbage",
+        "{\"op\":\"add\",\"entry\":{\"id\":\"7-0\",garbage}}",
+        "{\"op\":\"add\",\"entry\":{\"tenant\":\"acme\"}}",
+        "") , StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+    deploy();
+    assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactly("r-0", "r-1");
+    for (String id : List.of("5-0", "6-0", "7-0")) {
+      assertThat(failureCode(Addresses.DLQ_QUERY, new JsonObject().put("tenant", "acme").put("id", id)))
+          .isEqualTo(404);
+    }
+    add(entry("acme", "risk-check", "timeout", "after"));
+    assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactly("r-0", "r-1", "after");
+  }
+
+  @Test
   void compactsAJournalWhereDeadRecordsDominate() {
     deploy(dlqSettings().put("maxEntriesPerTenant", 10));
     addMany("acme", "risk-check", "r", 1500);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.wfgateway.common.Addresses;
 import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.RedisFixture;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,6 +77,28 @@ class RedisDlqTest extends DlqContractTest {
     undeploy();
     deploy();
     assertThat(writableFlag()).isTrue();
+    assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void drainsALargeSpoolInOrderWhileNewAddsKeepArriving() throws IOException {
+    assumeTrue(redis.controllable(), "needs a Redis server the test can stop");
+    deploy(dlqSettings().put("maxEntriesPerTenant", 10_000));
+    redis.stopServer();
+    addMany("acme", "risk-check", "r", 1500);
+    redis.startServer();
+    List<Future<?>> more = new ArrayList<>();
+    for (int i = 1500; i < 2500; i++) {
+      more.add(vertx.eventBus().request(Addresses.DLQ_ADD, entry("acme", "risk-check", "step_failed", "r-" + i)));
+    }
+    Await.result(Future.all(more));
+
+    Await.until("the spool to drain into Redis", Duration.ofSeconds(20),
+        () -> ":2500".equals(redis.command("XLEN dlq:{acme}")) && Boolean.TRUE.equals(writableFlag()));
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      expected.add("r-" + i);
+    }
     assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactlyElementsOf(expected);
   }
 

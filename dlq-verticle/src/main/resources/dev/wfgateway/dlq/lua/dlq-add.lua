@@ -1,17 +1,27 @@
--- Adds one DLQ entry, keeping exactly ARGV[1] entries (the oldest are evicted and counted).
--- KEYS[1] stream dlq:{t}, KEYS[2] counters dlqstats:{t}, KEYS[3] add marker dlqadd:{t}:<sha-256 of the entry>
--- ARGV[1] cap, ARGV[2] entry JSON (without id), ARGV[3] marker lifetime in seconds
+-- Adds a batch of DLQ entries to one tenant's stream, in order, keeping exactly ARGV[1] entries
+-- (the oldest are evicted and counted). Returns the ids, one per entry.
+-- KEYS[1] stream dlq:{t}, KEYS[2] counters dlqstats:{t},
+-- KEYS[2 + i] add marker dlqadd:{t}:<sha-256 of entry i>
+-- ARGV[1] cap, ARGV[2] marker lifetime in seconds, ARGV[2 + i] entry i as JSON (without id)
 -- The marker makes an add idempotent: a second add of the same entry (a retried add whose first
 -- reply was lost, or a spooled entry drained again after a crash) returns the first id.
-local prior = redis.call('GET', KEYS[3])
-if prior then
-  return prior
+local ids = {}
+local length = redis.call('XLEN', KEYS[1])
+local evicted = 0
+for i = 3, #ARGV do
+  local prior = redis.call('GET', KEYS[i])
+  if prior then
+    ids[#ids + 1] = prior
+  else
+    local id = redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[1], '*', 'entry', ARGV[i])
+    local after = redis.call('XLEN', KEYS[1])
+    evicted = evicted + length + 1 - after
+    length = after
+    redis.call('SET', KEYS[i], id, 'EX', ARGV[2])
+    ids[#ids + 1] = id
+  end
 end
-local before = redis.call('XLEN', KEYS[1])
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[1], '*', 'entry', ARGV[2])
-local evicted = before + 1 - redis.call('XLEN', KEYS[1])
 if evicted > 0 then
   redis.call('HINCRBY', KEYS[2], 'evictions', evicted)
 end
-redis.call('SET', KEYS[3], id, 'EX', ARGV[3])
-return id
+return ids
