@@ -59,7 +59,7 @@ public final class Bench {
         return new RateLimitBench(args.seconds("seconds", 10), args.integer("concurrency", 64)).run();
       }
       case "dlq" -> {
-        return new DlqBench(args.integer("entries", 20_000), args.integer("concurrency", 256),
+        return new DlqBench(args.integer("entries", 100_000), args.integer("concurrency", 256),
             args.integer("replay", 10_000)).run();
       }
       case "chaos" -> {
