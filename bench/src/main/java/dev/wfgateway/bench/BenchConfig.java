@@ -26,6 +26,7 @@ final class BenchConfig {
   static final int LIMITED_PER_SECOND = 100;
   static final String EB_ECHO = "eb-echo";
   static final String HTTP_ECHO = "http-echo";
+  static final String SLOW_ECHO = "slow-echo";
   static final String CHAOS = "chaos";
   static final String CHAOS_BREAKER = "chaos-downstream";
 
@@ -64,7 +65,8 @@ final class BenchConfig {
     lines.addAll(tenant(TENANT, "{ name: burst, limit: 1000000, window: 1s }", "{ maxConcurrent: 1024, maxQueued: 4096 }"));
     lines.addAll(tenant(LIMITED, "{ name: burst, limit: " + LIMITED_PER_SECOND + ", window: 1s }",
         "{ maxConcurrent: 1024, maxQueued: 4096 }"));
-    // The noisy neighbour may send as fast as it likes, but its bulkhead holds it to a few runs at once.
+    // The noisy neighbour may send as fast as it likes, but its bulkhead holds it to a few runs at once:
+    // with slow-echo runs (200 ms) it admits about 20 a second.
     lines.addAll(tenant(NOISY, "{ name: burst, limit: 1000000, window: 1s }", "{ maxConcurrent: 4, maxQueued: 8 }"));
     for (int i = 0; i < QUIET_TENANTS; i++) {
       lines.addAll(tenant(quietTenant(i), "{ name: burst, limit: 1000000, window: 1s }",
@@ -79,6 +81,10 @@ final class BenchConfig {
         "  " + HTTP_ECHO + ":",
         "    timeout: 5s",
         "    steps: [ { name: echo, http: { method: POST, url: \"" + echo + EchoServices.ECHO_PATH
+            + "\", timeout: 2s }, retry: none } ]",
+        "  " + SLOW_ECHO + ":",
+        "    timeout: 5s",
+        "    steps: [ { name: slow, http: { method: POST, url: \"" + echo + EchoServices.SLOW_PATH
             + "\", timeout: 2s }, retry: none } ]",
         // Locked per /key; its first step records entries per key (duplicates), its second calls the chaos downstream.
         // The run's timeout is shorter than the HTTP step's, so a hanging downstream ends in a 504.

@@ -11,14 +11,17 @@ import io.vertx.core.json.JsonObject;
  * The trivial downstreams the benchmark workflows call, deployed on the platform's own Vert.x:
  * an event-bus echo on {@link #ECHO_ADDRESS}, and an HTTP server on a free loopback port answering
  * {@code POST /echo} with a small JSON body and {@code GET /floor} with {@code {}} (the bare Vert.x
- * HTTP endpoint every gateway figure is compared with). {@code POST /chaos} behaves as
- * {@link #downstream} says, for the chaos suite.
+ * HTTP endpoint every gateway figure is compared with), and {@code POST /slow} like {@code /echo} but
+ * after {@link #SLOW_MILLIS}. {@code POST /chaos} behaves as {@link #downstream} says, for the chaos
+ * suite.
  */
 final class EchoServices extends VerticleBase {
   static final String ECHO_ADDRESS = "bench.echo";
   static final String ECHO_PATH = "/echo";
   static final String FLOOR_PATH = "/floor";
   static final String CHAOS_PATH = "/chaos";
+  static final String SLOW_PATH = "/slow";
+  static final long SLOW_MILLIS = 200;
 
   /** How {@code POST /chaos} answers; switched by the chaos suite from its own thread. */
   enum Downstream { HEALTHY, FAILING, HANGING }
@@ -42,6 +45,8 @@ final class EchoServices extends VerticleBase {
       case FLOOR_PATH -> request.response().putHeader("Content-Type", "application/json").end("{}");
       case ECHO_PATH -> request.body().onSuccess(body -> request.response()
           .putHeader("Content-Type", "application/json").end("{\"echo\":true}"));
+      case SLOW_PATH -> request.body().onSuccess(body -> vertx.setTimer(SLOW_MILLIS, id -> request.response()
+          .putHeader("Content-Type", "application/json").end("{\"echo\":true}")));
       case CHAOS_PATH -> chaos(request);
       default -> request.response().setStatusCode(404).end();
     }
