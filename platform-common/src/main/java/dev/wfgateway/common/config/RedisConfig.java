@@ -15,7 +15,7 @@ public record RedisConfig(String type, List<String> endpoints, Duration commandT
         ? r.strings(json, "endpoints", "redis.endpoints")
         : List.of(r.requiredString(json, "url", "redis.url"));
     return new RedisConfig(type, endpoints,
-        r.duration(json, "commandTimeout", "redis.commandTimeout", Duration.ofMillis(250)),
+        r.duration(json, "commandTimeout", "redis.commandTimeout", Duration.ofSeconds(1)),
         (int) r.number(json, "maxPoolSize", "redis.maxPoolSize", 16, 1));
   }
 }
