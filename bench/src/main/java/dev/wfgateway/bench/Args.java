@@ -13,8 +13,8 @@ record Args(String command, Map<String, String> options) {
       "usage: Bench <command> [options]   (with Maven: mvn -q -pl bench exec:exec@bench -Dbench=\"<command> [options]\")",
       "  load       [--backend local|redis|both] [--seconds 20] [--only health,sync-http,...]",
       "  ratelimit  [--seconds 10] [--concurrency 64]",
-      "  dlq        [--entries 20000] [--concurrency 256] [--replay 10000]",
-      "  chaos      [--seconds 10]");
+      "  dlq        [--entries 100000] [--concurrency 256] [--replay 10000]",
+      "  chaos      [--seconds 10] [--only downstream-500,redis-restart,workflow-node-restart,...]");
 
   /** Words may come one per argument or several in one (as Maven's {@code -Dbench="load --seconds 5"} passes them). */
   static Args parse(String[] argv) {

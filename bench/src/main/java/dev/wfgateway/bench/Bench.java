@@ -63,7 +63,7 @@ public final class Bench {
             args.integer("replay", 10_000)).run();
       }
       case "chaos" -> {
-        return new ChaosSuite(loadVertx, args.seconds("seconds", 10)).run();
+        return new ChaosSuite(loadVertx, args.seconds("seconds", 10), args.list("only")).run();
       }
       default -> throw new IllegalStateException("unhandled command " + args.command());
     }

@@ -90,9 +90,11 @@ final class BenchConfig {
         // The run's timeout is shorter than the HTTP step's, so a hanging downstream ends in a 504.
         "  " + CHAOS + ":",
         "    timeout: 1s",
-        "    lock: { key: /key, ttl: 10s, wait: 3s }",
+        // A short lease: the locks of a killed node free themselves within 2 s.
+        "    lock: { key: /key, ttl: 2s, wait: 3s }",
         "    steps:",
-        "      - { name: record, eventbus: { address: " + LockedStepRecorder.ADDRESS + ", timeout: 2s }, retry: none }",
+        "      - { name: record, http: { method: POST, url: \"" + echo + LockedStepRecorder.PATH
+            + "\", timeout: 2s }, retry: none }",
         "      - { name: call, http: { method: POST, url: \"" + echo + EchoServices.CHAOS_PATH
             + "\", timeout: 3s }, retry: fast, circuitBreaker: " + CHAOS_BREAKER + " }",
         "circuitBreakers:",

@@ -4,6 +4,7 @@ import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.RedisFixture;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -11,7 +12,10 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -22,34 +26,83 @@ import java.util.concurrent.TimeUnit;
  * no request lost (every answer is a success, a clear 503, a 502/504 whose DLQ entry exists, or a
  * run recorded as failed with its error), no two runs of one lock key inside the step at once,
  * and recovery: every request sent after the recovery point succeeded.
+ *
+ * <p>The first four scenarios run on one in-process node. {@code workflow-node-restart} runs on a
+ * cluster of real JVMs ({@link ClusterUnderTest}): one workflow node is SIGKILLed and started
+ * again {@link #NODE_DOWN} later. Its recovery counts from the moment the restarted node has
+ * started, so it includes the cost of a cold node joining. It also reports the takeover: the same
+ * measure from the kill, over the requests sent before the restart (how long the survivors took to
+ * carry everything alone). It also checks that every run answered 503 because its node
+ * died ends finished (run again elsewhere, or dead-lettered), that the restarted node takes work,
+ * and that no node logged a blocked event loop.
  */
 final class ChaosSuite {
   static final double RATE = 50;
   static final int KEYS = 100;
   static final Duration FAULT_AT = Duration.ofSeconds(3);
   static final Duration FAULT_FOR = Duration.ofSeconds(3);
+  /** How long the survivors carry the load alone before the killed node starts again. */
+  static final Duration NODE_DOWN = Duration.ofSeconds(10);
+  /** Long enough for the killed node to start again (about 20 s on 2 busy cores), warm up and take work. */
+  static final Duration NODE_RESTART_LOAD = Duration.ofSeconds(70);
+  static final Duration RUNS_SETTLE = Duration.ofSeconds(60);
+  static final String NODE_RESTART = "workflow-node-restart";
+  static final List<String> IN_PROCESS = List.of("downstream-500", "downstream-hang", "dlq-redeploy", "redis-restart");
+  /** Every answer of a scenario, one line each, for a look at its timeline. */
+  private static final Path ANSWERS = Path.of("target", "chaos-answers");
 
-  /** A named fault: what breaks it and what heals it; both run on the bench's main thread. */
-  private record Fault(String name, Runnable inject, Runnable heal) {
+  /** A named fault: what breaks it, for how long, and what heals it; both run on the bench's main thread. */
+  private record Fault(String name, Runnable inject, Duration lasting, Runnable heal) {
+    Fault(String name, Runnable inject, Runnable heal) {
+      this(name, inject, FAULT_FOR, heal);
+    }
+  }
+
+  /** What a scenario checks beyond the answers, once they are in; each string is a problem found. */
+  private interface Afterwards {
+    List<String> check(List<ChaosAnswer> answers);
   }
 
   private final Vertx loadVertx;
   private final Context context;
   private final Duration duration;
+  private final List<String> only;
   private final List<String> rows = new ArrayList<>(List.of(
       "| scenario | requests | statuses (0 = no answer) | 200 | dead-lettered (entry found) | 503 | dead-lettered late | lost"
           + " | duplicates | recovery ms | verdict |",
       "|---|---|---|---|---|---|---|---|---|---|---|"));
 
-  ChaosSuite(Vertx loadVertx, Duration duration) {
+  ChaosSuite(Vertx loadVertx, Duration duration, List<String> only) {
     this.loadVertx = loadVertx;
     this.context = loadVertx.getOrCreateContext();
     this.duration = duration;
+    this.only = only;
+  }
+
+  private boolean selected(String scenario) {
+    return only.isEmpty() || only.contains(scenario);
   }
 
   int run() throws Exception {
     int failures = 0;
-    try (RedisFixture redis = RedisFixture.start(); PlatformUnderTest node = new PlatformUnderTest(redis.url())) {
+    try (RedisFixture redis = RedisFixture.start()) {
+      failures += runInProcess(redis);
+      if (selected(NODE_RESTART)) {
+        failures += runNodeRestart(redis.url()) ? 0 : 1;
+      }
+    }
+    System.out.println();
+    System.out.println(String.join("\n", rows));
+    return failures;
+  }
+
+  /** The faults one in-process node can suffer: downstream 500s and hangs, the DLQ away, Redis restarted. */
+  private int runInProcess(RedisFixture redis) throws Exception {
+    int failures = 0;
+    if (IN_PROCESS.stream().noneMatch(this::selected)) {
+      return failures;
+    }
+    try (PlatformUnderTest node = new PlatformUnderTest(redis.url())) {
       HttpTarget gateway = new HttpTarget(loadVertx, node.gatewayPort());
       EchoServices echo = node.echo;
       List<Fault> faults = new ArrayList<>(List.of(
@@ -78,39 +131,137 @@ final class ChaosSuite {
       }
       Await.result(OpenLoopLoad.run(context, "warm-up", RATE, Duration.ZERO, Duration.ofSeconds(3),
           i -> submit(gateway, i, new ArrayList<>()).map(Outcome.OK)), Duration.ofSeconds(30));
-      for (Fault fault : faults) {
-        failures += runScenario(fault, gateway, node.echo.locked()) ? 0 : 1;
+      for (Fault fault : faults.stream().filter(f -> selected(f.name())).toList()) {
+        failures += runScenario(fault, gateway, node.echo.locked(), duration, answers -> List.of()) ? 0 : 1;
       }
       Await.result(gateway.close());
     }
-    System.out.println();
-    System.out.println(String.join("\n", rows));
     return failures;
   }
 
-  private boolean runScenario(Fault fault, HttpTarget gateway, LockedStepRecorder locked) {
+  /** SIGKILLs one workflow node of a three-node cluster under load, then starts it again. */
+  private boolean runNodeRestart(String redisUrl) throws Exception {
+    try (ClusterUnderTest cluster = new ClusterUnderTest(redisUrl)) {
+      HttpTarget gateway = new HttpTarget(loadVertx, cluster.gatewayPort());
+      Await.result(OpenLoopLoad.run(context, "warm-up", RATE, Duration.ZERO, Duration.ofSeconds(5),
+          i -> submit(gateway, i, new ArrayList<>()).map(Outcome.OK)), Duration.ofSeconds(60));
+      String victim = ClusterUnderTest.WORKFLOW_NODES.get(0);
+      List<String> problems = new ArrayList<>();
+      long[] killedAndRestarting = new long[2];
+      List<Future<Boolean>> tookWork = new ArrayList<>();
+      Fault fault = new Fault(NODE_RESTART, () -> {
+        killedAndRestarting[0] = System.nanoTime();
+        cluster.kill(victim);
+      }, NODE_DOWN, () -> {
+        killedAndRestarting[1] = System.nanoTime();
+        cluster.restart(victim);
+        tookWork.add(workflowNodesRunning(gateway, 2, Duration.ofSeconds(30)));
+      });
+      boolean passed = runScenario(fault, gateway, cluster.echo.locked(), NODE_RESTART_LOAD, answers -> {
+        long takeover = ChaosVerdict.recoveryMillis(answers.stream()
+            .filter(a -> a.sentNanos() < killedAndRestarting[1]).toList(), killedAndRestarting[0]);
+        System.out.println(NODE_RESTART + ": the survivors carried every request from " + takeover
+            + " ms after the kill");
+        if (takeover < 0) {
+          problems.add("the survivors never carried every request before the restart");
+        }
+        if (!Await.result(tookWork.get(0), Duration.ofSeconds(60))) {
+          problems.add("the restarted node took no work within 30 s");
+        }
+        problems.addAll(unfinishedRuns(gateway, answers));
+        cluster.blockedThreadWarnings().forEach(line -> problems.add("blocked event loop: " + line));
+        return problems;
+      });
+      Await.result(gateway.close());
+      return passed;
+    }
+  }
+
+  /** Completes with whether {@code count} workflow nodes report runs in {@code /admin/cluster} within {@code timeout}. */
+  private Future<Boolean> workflowNodesRunning(HttpTarget gateway, int count, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return gateway.send(HttpMethod.GET, "/admin/cluster",
+            MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + ClusterUnderTest.ADMIN_TOKEN), null)
+        .map(answer -> answer.status() != 200 ? 0 : answer.body().toJsonObject().getJsonArray("members").stream()
+            .map(JsonObject.class::cast)
+            .filter(m -> m.getJsonArray("verticles").contains("workflow") && m.getLong("runs", 0L) > 0).count())
+        .otherwise(0L)
+        .compose(running -> running >= count ? Future.succeededFuture(true)
+            : System.nanoTime() > deadline ? Future.succeededFuture(false)
+            : loadVertx.timer(500, TimeUnit.MILLISECONDS).compose(t -> workflowNodesRunning(gateway, count,
+                Duration.ofNanos(deadline - System.nanoTime()))));
+  }
+
+  /**
+   * Runs answered 503 with a runId (their node died under them) that are not finished within
+   * {@link #RUNS_SETTLE}: a survivor must run each again or dead-letter it.
+   */
+  private List<String> unfinishedRuns(HttpTarget gateway, List<ChaosAnswer> answers) {
+    List<String> pending = answers.stream().filter(a -> a.status() == 503 && a.field("runId") != null)
+        .map(a -> a.field("runId")).toList();
+    long deadline = System.nanoTime() + RUNS_SETTLE.toNanos();
+    List<String> unfinished = pending;
+    while (!unfinished.isEmpty() && System.nanoTime() < deadline) {
+      Await.result(loadVertx.timer(500, TimeUnit.MILLISECONDS));
+      unfinished = unfinished.stream().filter(runId -> !finished(gateway, runId)).toList();
+    }
+    return unfinished.isEmpty() ? List.of()
+        : List.of(unfinished.size() + " of " + pending.size() + " runs of a dead node unfinished: " + unfinished);
+  }
+
+  /** Finished: succeeded, failed or dead-lettered, or already past its retention (404). */
+  private static boolean finished(HttpTarget gateway, String runId) {
+    HttpTarget.Answer answer = Await.result(gateway.send(HttpMethod.GET, "/v1/runs/" + runId,
+        GatewayCalls.headers(BenchConfig.TENANT), null));
+    return answer.status() == 404 || answer.status() == 200
+        && List.of("succeeded", "failed", "dead_lettered").contains(answer.body().toJsonObject().getString("status"));
+  }
+
+  private boolean runScenario(Fault fault, HttpTarget gateway, LockedStepRecorder locked, Duration duration,
+      Afterwards afterwards) {
     long overlapsBefore = locked.overlaps();
     List<ChaosAnswer> answers = new ArrayList<>();
     Future<LoadResult> load = OpenLoopLoad.run(context, fault.name(), RATE, Duration.ZERO, duration,
         i -> submit(gateway, i, answers).map(Outcome.OK));
     Await.result(loadVertx.timer(FAULT_AT.toMillis(), TimeUnit.MILLISECONDS));
+    long injectedNanos = System.nanoTime();
     fault.inject().run();
-    Await.result(loadVertx.timer(FAULT_FOR.toMillis(), TimeUnit.MILLISECONDS));
+    Await.result(loadVertx.timer(fault.lasting().toMillis(), TimeUnit.MILLISECONDS));
     fault.heal().run();
     long healedNanos = System.nanoTime();
     LoadResult result = Await.result(load, duration.plus(OpenLoopLoad.DRAIN).plusSeconds(10));
     List<ChaosAnswer> settled = Await.result(copyOnContext(answers));
     // A DLQ entry written while Redis was away drains from the local spool shortly after it is back.
     Await.result(loadVertx.timer(2, TimeUnit.SECONDS));
+    writeTimeline(fault.name(), settled, injectedNanos, healedNanos);
+    List<String> problems = afterwards.check(settled);
     ChaosVerdict verdict = ChaosVerdict.judge(settled, result.requests() - settled.size(), healedNanos,
         locked.overlaps() - overlapsBefore, id -> exists(gateway, "/v1/dlq/" + id), runId -> deadLetteredLate(gateway, runId));
     String row = String.format(Locale.ROOT, "| %s | %d | %s | %d | %d | %d | %d | %d | %d | %s | %s |", fault.name(),
         result.requests(), verdict.statuses(), verdict.succeeded(), verdict.deadLettered(), verdict.refused(), verdict.deadLetteredLate(),
         verdict.lost(), verdict.duplicates(), verdict.recoveryMillis() < 0 ? "never" : verdict.recoveryMillis(),
-        verdict.passed() ? "PASS" : "FAIL" + verdict.lostKinds());
+        verdict.passed() && problems.isEmpty() ? "PASS" : "FAIL" + verdict.lostKinds() + " " + problems);
     System.out.println(row);
     rows.add(row);
-    return verdict.passed();
+    return verdict.passed() && problems.isEmpty();
+  }
+
+  /**
+   * {@code target/chaos-answers/<scenario>.csv}: per answer, ms sent after the fault, ms to answer,
+   * status and problem type.
+   */
+  private static void writeTimeline(String scenario, List<ChaosAnswer> answers, long injectedNanos, long healedNanos) {
+    List<String> lines = new ArrayList<>(List.of("# fault at 0 ms, recovery counted from "
+        + (healedNanos - injectedNanos) / 1_000_000 + " ms", "sent_ms,answer_ms,status,type"));
+    answers.stream().sorted(Comparator.comparingLong(ChaosAnswer::sentNanos)).forEach(a -> lines.add(
+        (a.sentNanos() - injectedNanos) / 1_000_000 + "," + (a.answeredNanos() - a.sentNanos()) / 1_000_000 + ","
+            + a.status() + "," + (a.ok() || a.field("type") == null ? "" : a.field("type"))));
+    try {
+      Files.createDirectories(ANSWERS);
+      Files.write(ANSWERS.resolve(scenario + ".csv"), lines);
+    } catch (IOException e) {
+      System.out.println("could not write the timeline of " + scenario + ": " + e);
+    }
   }
 
   /** The answers so far, copied on the load context that appends to them. */

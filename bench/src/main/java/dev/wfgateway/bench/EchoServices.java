@@ -36,7 +36,6 @@ final class EchoServices extends VerticleBase {
     echo = vertx.eventBus().consumer(ECHO_ADDRESS, message -> message.reply(new JsonObject().put("echo", true)));
     server = vertx.createHttpServer().requestHandler(this::handle);
     return echo.completion()
-        .compose(v -> locked.register(vertx))
         .compose(v -> server.listen(0, "127.0.0.1"));
   }
 
@@ -48,6 +47,7 @@ final class EchoServices extends VerticleBase {
       case SLOW_PATH -> request.body().onSuccess(body -> vertx.setTimer(SLOW_MILLIS, id -> request.response()
           .putHeader("Content-Type", "application/json").end("{\"echo\":true}")));
       case CHAOS_PATH -> chaos(request);
+      case LockedStepRecorder.PATH -> locked.enter(vertx, request);
       default -> request.response().setStatusCode(404).end();
     }
   }
@@ -74,6 +74,6 @@ final class EchoServices extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return echo.unregister().compose(v -> locked.unregister()).compose(v -> server.close());
+    return echo.unregister().compose(v -> server.close());
   }
 }

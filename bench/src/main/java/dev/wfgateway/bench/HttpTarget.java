@@ -15,7 +15,11 @@ import io.vertx.core.http.RequestOptions;
  * Vert.x, a large keep-alive pool, and an idle timeout so a hung server is an error, not a stall.
  */
 final class HttpTarget {
-  static final long REQUEST_IDLE_TIMEOUT_MILLIS = 10_000;
+  /**
+   * Longer than the gateway may hold a sync run (the chaos workflow: timeout 1 s + lock wait 3 s +
+   * 5 s), so that only a gateway that does not answer at all counts as no answer.
+   */
+  static final long REQUEST_IDLE_TIMEOUT_MILLIS = 20_000;
 
   /** One answer: status, headers and the whole body. */
   record Answer(int status, MultiMap headers, Buffer body) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.config.Sha256;
 import dev.wfgateway.testkit.Await;
+import dev.wfgateway.testkit.NodeProcess;
 import dev.wfgateway.testkit.RedisFixture;
 import dev.wfgateway.testkit.TestVertx;
 import io.vertx.core.Vertx;
@@ -167,7 +168,7 @@ class ClusterFailoverIT {
     nodeEnv.put("HTTP_PORT", String.valueOf(httpPort));
     // Node logs stay under target/ for a look after a failure.
     Path logs = java.nio.file.Files.createDirectories(Path.of("target", "failover-nodes"));
-    return NodeProcess.start(name, logs, nodeEnv, "--cluster", "--verticles", verticles);
+    return NodeProcess.fromJar(ClusterIT.PLATFORM_JAR, name, logs, nodeEnv, "--cluster", "--verticles", verticles);
   }
 
   private Path writeConfig(int stepPort) throws Exception {

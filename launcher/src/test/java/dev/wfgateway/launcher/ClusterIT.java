@@ -2,6 +2,7 @@ package dev.wfgateway.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wfgateway.testkit.NodeProcess;
 import dev.wfgateway.testkit.RedisFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real JVMs on a loopback Hazelcast cluster: a gateway-only node runs its workflows on another node. */
 class ClusterIT {
+  /** The packaged jar the nodes run (the ITs run after the package phase). */
+  static final Path PLATFORM_JAR = Path.of("target", "platform.jar");
+
   private static final Duration START = Duration.ofSeconds(60);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -53,8 +57,8 @@ class ClusterIT {
     Map<String, String> envB = new HashMap<>(env);
     envB.put("CLUSTER_PORT", String.valueOf(portB));
 
-    try (NodeProcess workers = NodeProcess.start("workers", dir, envB, "--cluster", "--verticles", "ratelimit,workflow,dlq");
-         NodeProcess gateway = NodeProcess.start("gateway", dir, envA, "--cluster", "--verticles", "gateway")) {
+    try (NodeProcess workers = NodeProcess.fromJar(PLATFORM_JAR, "workers", dir, envB, "--cluster", "--verticles", "ratelimit,workflow,dlq");
+         NodeProcess gateway = NodeProcess.fromJar(PLATFORM_JAR, "gateway", dir, envA, "--cluster", "--verticles", "gateway")) {
       gateway.awaitOutput("a two-member cluster", Pattern.compile("Members \\{size:2"), START);
       gateway.awaitOutput("start", Pattern.compile("platform node started: verticles \\[gateway\\]"), START);
       workers.awaitOutput("start", Pattern.compile("platform node started: verticles \\[ratelimit,workflow,dlq\\]"),

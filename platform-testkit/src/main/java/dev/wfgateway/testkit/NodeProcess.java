@@ -1,4 +1,4 @@
-package dev.wfgateway.launcher;
+package dev.wfgateway.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-/** One platform node as a real JVM running the packaged jar, its output kept in a file. */
-final class NodeProcess implements AutoCloseable {
-  static final Path JAR = Path.of("target", "platform.jar");
-
+/**
+ * One platform node as a real JVM running the packaged jar, its output kept in a file: for tests
+ * and benchmarks that need a node they can kill.
+ */
+public final class NodeProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
@@ -24,21 +25,20 @@ final class NodeProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static NodeProcess start(String name, Path dir, Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("-Xmx256m");
-    command.add("-jar");
-    command.add(JAR.toAbsolutePath().toString());
+  /** {@code java -jar jar args}, with its output in {@code <logDir>/<name>.log}. */
+  public static NodeProcess fromJar(Path jar, String name, Path logDir, Map<String, String> env, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-Xmx256m", "-jar", jar.toAbsolutePath().toString()));
     command.addAll(List.of(args));
-    Path log = dir.resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+    Path log = logDir.resolve(name + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(logDir.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     return new NodeProcess(name, builder.start(), log);
   }
 
-  String output() {
+  public String output() {
     try {
       return Files.exists(log) ? Files.readString(log) : "";
     } catch (IOException e) {
@@ -47,7 +47,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Waits until the node's output matches {@code pattern}; fails with the output if it exits first. */
-  void awaitOutput(String what, Pattern pattern, Duration timeout) {
+  public void awaitOutput(String what, Pattern pattern, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!pattern.matcher(output()).find()) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -64,12 +64,12 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** SIGKILL: the node dies without any chance to clean up. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
   }
 
   /** SIGTERM, then the exit code. */
-  int terminate() throws InterruptedException {
+  public int terminate() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(45, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
