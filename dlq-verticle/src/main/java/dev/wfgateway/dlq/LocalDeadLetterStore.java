@@ -125,7 +125,8 @@ final class LocalDeadLetterStore implements DeadLetterStore {
             fields.encode());
       }
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "DLQ journal of {0}: skipping unreadable record {1}", log.tenant, fields.encode());
+      LOG.log(Level.WARNING, "DLQ journal of {0}: skipping unreadable record {1}{2}", log.tenant, fields.encode(),
+          record.entryJson() == null ? "" : " with entry " + record.entryJson());
     }
   }
 
