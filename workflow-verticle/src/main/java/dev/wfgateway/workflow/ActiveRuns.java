@@ -4,7 +4,8 @@ import io.vertx.core.Future;
 
 /**
  * Which node owns each run that has not ended, so that the survivors can take over the runs of a
- * node that dies. A run is safe to start again elsewhere until {@link #stepsBegun} was recorded.
+ * node that dies. Whether such a run is started again or dead-lettered is read from its run
+ * record, not from here (see {@link WorkflowEngine#adoptOrphan}).
  */
 interface ActiveRuns {
   Future<Void> admitted(RunContext context, String runId);
@@ -14,20 +15,12 @@ interface ActiveRuns {
     return admitted(context, runId);
   }
 
-  /** Recorded before the first call to a step; from then on the run is never started again. */
-  Future<Void> stepsBegun(String runId);
-
   void ended(String runId);
 
   /** A standalone node has nobody to hand its runs to: nothing to record. */
   ActiveRuns NONE = new ActiveRuns() {
     @Override
     public Future<Void> admitted(RunContext context, String runId) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> stepsBegun(String runId) {
       return Future.succeededFuture();
     }
 

@@ -11,9 +11,11 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Active runs in a cluster-wide map (runId → owner node, the submit request, whether a step has
- * begun), and the reaper that takes over the runs of nodes that left the cluster. Exactly one
- * survivor adopts each orphan: the one whose {@code remove} returns the entry.
+ * Active runs in a cluster-wide map (runId → owner node and the submit request), and the reaper
+ * that hands the runs of nodes that left the cluster to an {@link Adopter}. Exactly one survivor
+ * adopts each orphan: the one whose {@code remove} returns the entry. Nothing here is written while
+ * a run executes: while the cluster migrates partitions after a member left, map writes stall for
+ * up to a second, which a run's own timeout cannot afford.
  */
 final class ClusterActiveRuns implements ActiveRuns {
   private static final long OPERATION_TIMEOUT_MILLIS = 2_000;
@@ -21,11 +23,9 @@ final class ClusterActiveRuns implements ActiveRuns {
   private static final long FULL_SCAN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
   private static final Logger LOG = Logger.getLogger(ClusterActiveRuns.class.getName());
 
-  /** What a survivor does with an orphan: start it again, or dead-letter it. */
+  /** Takes over a run whose node left the cluster. */
   interface Adopter {
-    void restart(SubmitRunRequest request, String runId, String traceparent, String deadNode);
-
-    void deadLetter(SubmitRunRequest request, String runId, String traceparent, String deadNode);
+    void adopt(SubmitRunRequest request, String runId, String traceparent, String deadNode);
   }
 
   private final Vertx vertx;
@@ -55,7 +55,7 @@ final class ClusterActiveRuns implements ActiveRuns {
     long ttl = context.definition().timeout().plus(LINGER).toMillis()
         + (context.definition().lock() == null ? 0 : context.definition().lock().maxWait().toMillis());
     JsonObject entry = new JsonObject().put("node", nodeId).put("request", context.request().toJson())
-        .put("traceparent", context.traceparent()).put("stepsBegun", false).put("ttl", ttl);
+        .put("traceparent", context.traceparent());
     if (adoptedFrom != null) {
       entry.put("adoptedFrom", adoptedFrom); // a gateway still waiting on the first node answers early
     }
@@ -72,17 +72,6 @@ final class ClusterActiveRuns implements ActiveRuns {
           LOG.warning("active-run registry: could not " + what + " run " + runId + ": " + e.getMessage());
           return Future.succeededFuture();
         });
-  }
-
-  @Override
-  public Future<Void> stepsBegun(String runId) {
-    return bounded(map.compose(m -> m.get(runId).compose(json -> {
-      if (json == null) {
-        return Future.succeededFuture();
-      }
-      JsonObject entry = new JsonObject(json).put("stepsBegun", true);
-      return m.put(runId, entry.encode(), entry.getLong("ttl"));
-    })), "mark the steps of", runId);
   }
 
   @Override
@@ -110,16 +99,8 @@ final class ClusterActiveRuns implements ActiveRuns {
             return; // another survivor took it
           }
           JsonObject entry = new JsonObject(won);
-          SubmitRunRequest request = SubmitRunRequest.fromJson(entry.getJsonObject("request"));
-          String traceparent = entry.getString("traceparent");
-          LOG.info(() -> "adopting run " + e.getKey() + " of departed node " + entry.getString("node")
-              + (entry.getBoolean("stepsBegun", false) ? ": dead-lettering it" : ": starting it again")
-              + " (members now " + members + ")");
-          if (entry.getBoolean("stepsBegun", false)) {
-            adopter.deadLetter(request, e.getKey(), traceparent, entry.getString("node"));
-          } else {
-            adopter.restart(request, e.getKey(), traceparent, entry.getString("node"));
-          }
+          adopter.adopt(SubmitRunRequest.fromJson(entry.getJsonObject("request")), e.getKey(),
+              entry.getString("traceparent"), entry.getString("node"));
         }))
         .toList()))).mapEmpty();
   }

@@ -121,7 +121,6 @@ final class RunExecutor {
                 : new LockInfo(context.lockKey(), lease.fencingToken()));
             return store.save(record, retention);
           })
-          .compose(v -> activeRuns.stepsBegun(record.runId()))
           .compose(v -> runStep(0))
           .onSuccess(this::succeed)
           .onFailure(this::failWith);

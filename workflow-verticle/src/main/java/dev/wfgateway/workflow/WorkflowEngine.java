@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Logger;
 
 /**
  * Admits runs: checks the tenant may run the workflow, validates the input, finds the lock key,
@@ -29,6 +30,8 @@ import java.util.UUID;
  * answers when the run ends; an async one as soon as the run is recorded as queued.
  */
 final class WorkflowEngine {
+  private static final Logger LOG = Logger.getLogger(WorkflowEngine.class.getName());
+
   private final Vertx vertx;
   private final PlatformConfig config;
   private final RunStore store;
@@ -194,25 +197,30 @@ final class WorkflowEngine {
     return new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE.problem(detail).with("retryAfterSeconds", 1));
   }
 
-  /** Starts an orphaned run again here, under its own id: its node died before it called any step. */
-  void restart(SubmitRunRequest request, String runId, String traceparent, String deadNode) {
-    RunContext context = contextOf(request, traceparent);
-    if (context != null) {
-      admit(context, runId, deadNode).onFailure(e -> executor.reject(context, RunRecord.queued(runId, request.tenant(),
-          request.workflow(), request.input(), Instant.now().toString()), "could not be restarted: " + e.getMessage()));
-    }
-  }
-
-  /** Dead-letters an orphaned run that had begun its steps: running it again could repeat a step. */
-  void deadLetterOrphan(SubmitRunRequest request, String runId, String traceparent, String deadNode) {
+  /** Takes over a run whose node left the cluster, as its run record says ({@link OrphanAction}). */
+  void adoptOrphan(SubmitRunRequest request, String runId, String traceparent, String deadNode) {
     RunContext context = contextOf(request, traceparent);
     if (context == null) {
       return;
     }
-    store.find(request.tenant(), runId).otherwiseEmpty()
-        .map(found -> found != null ? found : RunRecord.queued(runId, request.tenant(), request.workflow(),
-            request.input(), Instant.now().toString()))
-        .compose(record -> executor.abandon(context, record, deadNode));
+    store.find(request.tenant(), runId).onComplete(found -> {
+      RunRecord record = found.succeeded() ? found.result() : null;
+      OrphanAction action = OrphanAction.of(found.succeeded(), record == null ? null : record.status());
+      LOG.info(() -> "adopting run " + runId + " of departed node " + deadNode + ": " + switch (action) {
+        case RESTART -> "starting it again";
+        case DEAD_LETTER -> "dead-lettering it";
+        case LEAVE -> "it had finished";
+      });
+      RunRecord orphan = record != null ? record
+          : RunRecord.queued(runId, request.tenant(), request.workflow(), request.input(), Instant.now().toString());
+      switch (action) {
+        case RESTART -> admit(context, runId, deadNode)
+            .onFailure(e -> executor.reject(context, orphan, "could not be restarted: " + e.getMessage()));
+        case DEAD_LETTER -> executor.abandon(context, orphan, deadNode);
+        case LEAVE -> {
+        }
+      }
+    });
   }
 
   private RunContext contextOf(SubmitRunRequest request, String traceparent) {

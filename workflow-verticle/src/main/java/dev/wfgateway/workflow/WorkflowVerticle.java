@@ -78,18 +78,7 @@ public final class WorkflowVerticle extends VerticleBase {
     engine = new WorkflowEngine(vertx, config, store, idempotency, executor, new InputValidator(config.workflows()), metrics,
         activeRuns);
     if (clustered) {
-      ClusterActiveRuns.Adopter adopter = new ClusterActiveRuns.Adopter() {
-        @Override
-        public void restart(SubmitRunRequest request, String runId, String traceparent, String deadNode) {
-          engine.restart(request, runId, traceparent, deadNode);
-        }
-
-        @Override
-        public void deadLetter(SubmitRunRequest request, String runId, String traceparent, String deadNode) {
-          engine.deadLetterOrphan(request, runId, traceparent, deadNode);
-        }
-      };
-      reaperTimer = vertx.setPeriodic(REAP_INTERVAL_MILLIS, id -> clusterRuns.reap(adopter));
+      reaperTimer = vertx.setPeriodic(REAP_INTERVAL_MILLIS, id -> clusterRuns.reap(engine::adoptOrphan));
     }
 
     return Future.all(
