@@ -90,8 +90,9 @@ final class BenchConfig {
         // The run's timeout is shorter than the HTTP step's, so a hanging downstream ends in a 504.
         "  " + CHAOS + ":",
         "    timeout: 1s",
-        // A short lease: the locks of a killed node free themselves within 2 s.
-        "    lock: { key: /key, ttl: 2s, wait: 3s }",
+        // A lease long enough that a starved node keeps it (with 2 s, a cold node on 2 busy cores let one lapse
+        // before a step, and two runs of one key overlapped); a killed node's locks free themselves within 10 s.
+        "    lock: { key: /key, ttl: 10s, wait: 3s }",
         "    steps:",
         "      - { name: record, http: { method: POST, url: \"" + echo + LockedStepRecorder.PATH
             + "\", timeout: 2s }, retry: none }",

@@ -211,10 +211,14 @@ final class ChaosSuite {
 
   /** Finished: succeeded, failed or dead-lettered, or already past its retention (404). */
   private static boolean finished(HttpTarget gateway, String runId) {
-    HttpTarget.Answer answer = Await.result(gateway.send(HttpMethod.GET, "/v1/runs/" + runId,
-        GatewayCalls.headers(BenchConfig.TENANT), null));
-    return answer.status() == 404 || answer.status() == 200
-        && List.of("succeeded", "failed", "dead_lettered").contains(answer.body().toJsonObject().getString("status"));
+    try {
+      HttpTarget.Answer answer = Await.result(gateway.send(HttpMethod.GET, "/v1/runs/" + runId,
+          GatewayCalls.headers(BenchConfig.TENANT), null), ChaosVerdict.CHECK_TIMEOUT);
+      return answer.status() == 404 || answer.status() == 200
+          && List.of("succeeded", "failed", "dead_lettered").contains(answer.body().toJsonObject().getString("status"));
+    } catch (AssertionError e) {
+      return false; // no answer yet: asked again until the deadline
+    }
   }
 
   private boolean runScenario(Fault fault, HttpTarget gateway, LockedStepRecorder locked, Duration duration,
@@ -233,7 +237,7 @@ final class ChaosSuite {
     List<ChaosAnswer> settled = Await.result(copyOnContext(answers));
     // A DLQ entry written while Redis was away drains from the local spool shortly after it is back.
     Await.result(loadVertx.timer(2, TimeUnit.SECONDS));
-    writeTimeline(fault.name(), settled, injectedNanos, healedNanos);
+    writeTimeline(fault.name(), settled, locked.overlapNanos(), injectedNanos, healedNanos);
     List<String> problems = afterwards.check(settled);
     ChaosVerdict verdict = ChaosVerdict.judge(settled, result.requests() - settled.size(), healedNanos,
         locked.overlaps() - overlapsBefore, id -> exists(gateway, "/v1/dlq/" + id), runId -> deadLetteredLate(gateway, runId));
@@ -250,9 +254,11 @@ final class ChaosSuite {
    * {@code target/chaos-answers/<scenario>.csv}: per answer, ms sent after the fault, ms to answer,
    * status and problem type.
    */
-  private static void writeTimeline(String scenario, List<ChaosAnswer> answers, long injectedNanos, long healedNanos) {
+  private static void writeTimeline(String scenario, List<ChaosAnswer> answers, List<Long> overlapNanos,
+      long injectedNanos, long healedNanos) {
     List<String> lines = new ArrayList<>(List.of("# fault at 0 ms, recovery counted from "
-        + (healedNanos - injectedNanos) / 1_000_000 + " ms", "sent_ms,answer_ms,status,type"));
+        + (healedNanos - injectedNanos) / 1_000_000 + " ms, duplicates at ms "
+        + overlapNanos.stream().map(n -> (n - injectedNanos) / 1_000_000).toList(), "sent_ms,answer_ms,status,type"));
     answers.stream().sorted(Comparator.comparingLong(ChaosAnswer::sentNanos)).forEach(a -> lines.add(
         (a.sentNanos() - injectedNanos) / 1_000_000 + "," + (a.answeredNanos() - a.sentNanos()) / 1_000_000 + ","
             + a.status() + "," + (a.ok() || a.field("type") == null ? "" : a.field("type"))));

@@ -2,6 +2,7 @@ package dev.wfgateway.bench;
 
 import dev.wfgateway.testkit.Await;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.function.Function;
  */
 record ChaosVerdict(Map<Integer, Integer> statuses, long succeeded, long deadLettered, long refused, long deadLetteredLate,
     long lost, Map<String, Integer> lostByKind, long duplicates, long recoveryMillis) {
+
+  static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
   boolean passed() {
     return lost == 0 && duplicates == 0 && recoveryMillis >= 0;
@@ -45,9 +48,9 @@ record ChaosVerdict(Map<Integer, Integer> statuses, long succeeded, long deadLet
         succeeded++;
       } else if (answer.status() == 503) {
         refused++;
-      } else if (dlqId != null && Await.result(dlqEntryExists.apply(dlqId))) {
+      } else if (dlqId != null && confirmed(dlqEntryExists.apply(dlqId))) {
         deadLettered++;
-      } else if (runId != null && Await.result(runDeadLetteredLate.apply(runId))) {
+      } else if (runId != null && confirmed(runDeadLetteredLate.apply(runId))) {
         deadLetteredLate++;
       } else {
         lost.merge(answer.status() == 0 ? "transport failure" : "HTTP " + answer.status()
@@ -57,6 +60,16 @@ record ChaosVerdict(Map<Integer, Integer> statuses, long succeeded, long deadLet
     long lostCount = lost.values().stream().mapToLong(Integer::longValue).sum();
     return new ChaosVerdict(statuses, succeeded, deadLettered, refused, deadLetteredLate, lostCount, lost, duplicates,
         recoveryMillis(answers, healedNanos));
+  }
+
+  /** A check that fails, or gets no answer within {@link #CHECK_TIMEOUT}, confirms nothing: the answer counts as lost. */
+  private static boolean confirmed(Future<Boolean> check) {
+    try {
+      return Await.result(check, CHECK_TIMEOUT);
+    } catch (AssertionError | RuntimeException e) {
+      System.out.println("a chaos check got no answer: " + e.getMessage());
+      return false;
+    }
   }
 
   /** Milliseconds from the heal to the answer of the first success sent after the last failure sent after the heal; -1 if none. */

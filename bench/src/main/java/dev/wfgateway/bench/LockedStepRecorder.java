@@ -3,8 +3,10 @@ package dev.wfgateway.bench;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,6 +21,7 @@ final class LockedStepRecorder {
 
   private final Map<String, AtomicLong> inside = new ConcurrentHashMap<>();
   private final AtomicLong overlaps = new AtomicLong();
+  private final List<Long> overlapNanos = new CopyOnWriteArrayList<>();
 
   /** One call of the step; its body is what the platform sends a step, with the run's {@code input}. */
   void enter(Vertx vertx, HttpServerRequest request) {
@@ -27,12 +30,18 @@ final class LockedStepRecorder {
       AtomicLong here = inside.computeIfAbsent(key, k -> new AtomicLong());
       if (here.incrementAndGet() > 1) {
         overlaps.incrementAndGet();
+        overlapNanos.add(System.nanoTime());
       }
       vertx.setTimer(STEP_MILLIS, id -> {
         here.decrementAndGet();
         request.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("key", key).encode());
       });
     });
+  }
+
+  /** When each overlap happened ({@link System#nanoTime}), for the timeline. */
+  List<Long> overlapNanos() {
+    return List.copyOf(overlapNanos);
   }
 
   /** Times two runs of the same key were inside the step at once (must be 0). */
