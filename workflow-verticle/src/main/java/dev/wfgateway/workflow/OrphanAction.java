@@ -10,7 +10,14 @@ import dev.wfgateway.common.messages.RunStatus;
  * record that cannot be read counts as running: repeating a step is the worse mistake.
  */
 enum OrphanAction {
-  RESTART, DEAD_LETTER, LEAVE;
+  RESTART("starting it again"), DEAD_LETTER("dead-lettering it"), LEAVE("it had finished");
+
+  /** What the survivor logs it does. */
+  final String description;
+
+  OrphanAction(String description) {
+    this.description = description;
+  }
 
   /**
    * @param readable whether the run store answered

@@ -206,11 +206,7 @@ final class WorkflowEngine {
     store.find(request.tenant(), runId).onComplete(found -> {
       RunRecord record = found.succeeded() ? found.result() : null;
       OrphanAction action = OrphanAction.of(found.succeeded(), record == null ? null : record.status());
-      LOG.info(() -> "adopting run " + runId + " of departed node " + deadNode + ": " + switch (action) {
-        case RESTART -> "starting it again";
-        case DEAD_LETTER -> "dead-lettering it";
-        case LEAVE -> "it had finished";
-      });
+      LOG.info(() -> "adopting run " + runId + " of departed node " + deadNode + ": " + action.description);
       RunRecord orphan = record != null ? record
           : RunRecord.queued(runId, request.tenant(), request.workflow(), request.input(), Instant.now().toString());
       switch (action) {
