@@ -48,9 +48,9 @@ record ChaosVerdict(Map<Integer, Integer> statuses, long succeeded, long deadLet
         succeeded++;
       } else if (answer.status() == 503) {
         refused++;
-      } else if (dlqId != null && confirmed(dlqEntryExists.apply(dlqId))) {
+      } else if (dlqId != null && confirmed(dlqEntryExists.apply(dlqId), "DLQ entry " + dlqId)) {
         deadLettered++;
-      } else if (runId != null && confirmed(runDeadLetteredLate.apply(runId))) {
+      } else if (runId != null && confirmed(runDeadLetteredLate.apply(runId), "run " + runId)) {
         deadLetteredLate++;
       } else {
         lost.merge(answer.status() == 0 ? "transport failure" : "HTTP " + answer.status()
@@ -63,11 +63,11 @@ record ChaosVerdict(Map<Integer, Integer> statuses, long succeeded, long deadLet
   }
 
   /** A check that fails, or gets no answer within {@link #CHECK_TIMEOUT}, confirms nothing: the answer counts as lost. */
-  private static boolean confirmed(Future<Boolean> check) {
+  private static boolean confirmed(Future<Boolean> check, String what) {
     try {
       return Await.result(check, CHECK_TIMEOUT);
     } catch (AssertionError | RuntimeException e) {
-      System.out.println("a chaos check got no answer: " + e.getMessage());
+      System.out.println("a chaos check of " + what + " got no answer: " + e.getMessage());
       return false;
     }
   }
