@@ -15,6 +15,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,7 +88,52 @@ class RedisLockTest {
       assertThat(tokens.get(i)).as("token %d", i).isGreaterThan(tokens.get(i - 1));
     }
     assertThat(redis.command("EXISTS lock:{wide}:o-1")).isEqualTo(":0");
-    assertThat(redis.command("GET fence:{wide}:o-1")).isEqualTo("$2");
+    assertThat(redis.command("EXISTS fence:{wide}:o-1")).isEqualTo(":1");
+  }
+
+  /**
+   * Runs of each key follow one another while Redis loses everything twice: every token a key's
+   * step sees is larger than the one before, although the counter the tokens come from is gone.
+   */
+  @Test
+  void tokensKeepGrowingWhenRedisLosesTheCounters() {
+    Map<String, List<Long>> tokens = new ConcurrentHashMap<>();
+    vertx.eventBus().<JsonObject>consumer("test.critical", m -> {
+      tokens.computeIfAbsent(m.body().getJsonObject("input").getString("orderId"), k -> new CopyOnWriteArrayList<>())
+          .add(Long.parseLong(m.headers().get(Headers.FENCING_TOKEN)));
+      vertx.setTimer(2, id -> m.reply(new JsonObject()));
+    });
+    fixture.deploy(config("5s"), 2);
+    int keys = 40;
+    int runsPerKey = 12;
+    AtomicInteger finished = new AtomicInteger();
+    List<Future<Void>> chains = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      String orderId = "k-" + k;
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = 0; i < runsPerKey; i++) {
+        chain = chain.compose(v -> fixture.submit("wide", "critical", new JsonObject().put("orderId", orderId), false))
+            .map(run -> {
+              finished.incrementAndGet();
+              return null;
+            });
+      }
+      chains.add(chain);
+    }
+    int total = keys * runsPerKey;
+    Await.until("a third of the runs", Duration.ofSeconds(60), () -> finished.get() >= total / 3);
+    assertThat(redis.command("FLUSHALL")).isEqualTo("+OK");
+    Await.until("two thirds of the runs", Duration.ofSeconds(60), () -> finished.get() >= 2 * total / 3);
+    assertThat(redis.command("FLUSHALL")).isEqualTo("+OK");
+    Await.result(Future.all(chains), Duration.ofSeconds(60));
+
+    assertThat(tokens).hasSize(keys);
+    tokens.forEach((key, seen) -> {
+      assertThat(seen).as("tokens of %s", key).hasSize(runsPerKey);
+      for (int i = 1; i < seen.size(); i++) {
+        assertThat(seen.get(i)).as("token %d of %s", i, key).isGreaterThan(seen.get(i - 1));
+      }
+    });
   }
 
   @Test
