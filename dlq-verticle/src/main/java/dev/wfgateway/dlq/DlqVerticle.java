@@ -43,7 +43,7 @@ public final class DlqVerticle extends VerticleBase {
     store = config.redisBackend()
         ? new RedisDeadLetterStore(vertx, RedisClients.create(vertx, config.redis()), config.redis().commandTimeout(),
             dlq.maxEntriesPerTenant(), dlq.ttl(), clock, new DeadLetterJournal(vertx, journalDir.resolve("spool")),
-            status)
+            status, config.tenants().keySet())
         : new LocalDeadLetterStore(new DeadLetterJournal(vertx, journalDir), dlq.maxEntriesPerTenant(),
             dlq.ttl(), clock, status::set);
     queue = new DeadLetterQueue(store, clock);

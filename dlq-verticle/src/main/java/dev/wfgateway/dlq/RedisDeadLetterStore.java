@@ -21,13 +21,18 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * The production backend: one Redis stream per tenant, {@code dlq:{tenant}} (the braces are the
  * Redis Cluster hash tag, so a tenant's stream, counters and markers share a slot), counters in
- * {@code dlqstats:{tenant}}, and the set of tenants in {@code dlq:tenants}.
+ * {@code dlqstats:{tenant}}, and the set of tenants in {@code dlq:tenants}. That set is an index
+ * that Redis can lose apart from the streams (a failover that lost the SADD, a flush): every
+ * listing of tenants also looks for the streams of the configured tenants it does not name, and
+ * puts back the ones it finds.
  *
  * <p>When Redis does not answer, adds go to a local spool (the journal-backed store) and are
  * acknowledged once fsynced; a periodic drain moves them into Redis, oldest first, when it
@@ -63,6 +68,7 @@ final class RedisDeadLetterStore implements DeadLetterStore {
   private final LuaScript removeScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-remove.lua");
   private final AddBatcher batcher = new AddBatcher(ADD_BATCH, this::addBatch);
   private final Map<String, Future<Void>> registeredTenants = new HashMap<>();
+  private final Set<String> configuredTenants;
   private boolean available = true;
   private boolean spoolWritable = true;
   private boolean draining;
@@ -70,8 +76,9 @@ final class RedisDeadLetterStore implements DeadLetterStore {
   private long drainTimer = -1;
 
   RedisDeadLetterStore(Vertx vertx, Redis redis, Duration commandTimeout, int maxEntriesPerTenant, Duration ttl,
-      Clock clock, DeadLetterJournal spoolJournal, WritableStatus status) {
+      Clock clock, DeadLetterJournal spoolJournal, WritableStatus status, Set<String> configuredTenants) {
     this.vertx = vertx;
+    this.configuredTenants = Set.copyOf(configuredTenants);
     this.redis = redis;
     this.commandTimeoutMillis = Math.max(1, commandTimeout.toMillis());
     this.maxEntriesPerTenant = maxEntriesPerTenant;
@@ -203,12 +210,34 @@ final class RedisDeadLetterStore implements DeadLetterStore {
 
   @Override
   public Future<List<String>> tenants() {
-    return send(Request.cmd(Command.SMEMBERS).arg(TENANTS_KEY)).map(members -> {
-      List<String> tenants = new ArrayList<>();
-      members.forEach(m -> tenants.add(m.toString()));
-      tenants.sort(null);
-      return tenants;
+    return send(Request.cmd(Command.SMEMBERS).arg(TENANTS_KEY)).compose(members -> {
+      Set<String> indexed = new TreeSet<>();
+      members.forEach(m -> indexed.add(m.toString()));
+      List<String> unindexed = configuredTenants.stream().filter(t -> !indexed.contains(t)).sorted().toList();
+      List<Future<Boolean>> streams = unindexed.stream()
+          .map(t -> send(Request.cmd(Command.EXISTS).arg(streamKey(t))).map(r -> r.toInteger() == 1)).toList();
+      return Future.all(streams).compose(found -> {
+        List<String> lost = new ArrayList<>();
+        for (int i = 0; i < unindexed.size(); i++) {
+          if (streams.get(i).result()) {
+            lost.add(unindexed.get(i));
+          }
+        }
+        indexed.addAll(lost);
+        return reindex(lost).map(v -> List.copyOf(indexed));
+      });
     });
+  }
+
+  /** Puts tenants whose stream outlived their entry in {@code dlq:tenants} back into it. */
+  private Future<Void> reindex(List<String> tenants) {
+    if (tenants.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    LOG.log(System.Logger.Level.WARNING, "dlq:tenants had lost tenants {0}; they are indexed again", tenants);
+    Request sadd = Request.cmd(Command.SADD).arg(TENANTS_KEY);
+    tenants.forEach(sadd::arg);
+    return send(sadd).<Void>mapEmpty().otherwiseEmpty();
   }
 
   @Override

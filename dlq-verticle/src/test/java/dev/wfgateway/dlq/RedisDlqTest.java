@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.wfgateway.common.Addresses;
 import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.RedisFixture;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -41,6 +42,24 @@ class RedisDlqTest extends DlqContractTest {
     addMany("acme", "risk-check", "a", 7);
     assertThat(redis.command("XLEN dlq:{acme}")).isEqualTo(":5");
     assertThat(redis.command("HGET dlqstats:{acme} evictions")).isEqualTo("$1");
+  }
+
+  /** A failover or flush can lose the tenant index while the streams survive: the views find them again. */
+  @Test
+  void theTenantIndexRebuildsItselfFromTheStreams() {
+    JsonObject config = backendConfig().copy().put("dlq", dlqSettings())
+        .put("tenants", new JsonObject().put("acme", new JsonObject()).put("globex", new JsonObject()));
+    deploymentId = Await.result(vertx.deployVerticle(new DlqVerticle(registry), new DeploymentOptions()
+        .setConfig(config)));
+    addMany("acme", "risk-check", "a", 3);
+    addMany("globex", "risk-check", "g", 2);
+
+    assertThat(redis.command("DEL " + RedisDeadLetterStore.TENANTS_KEY)).isEqualTo(":1");
+
+    JsonObject stats = stats(null);
+    assertThat(stats.getLong("size")).isEqualTo(5);
+    assertThat(stats.getJsonObject("byTenant").fieldNames()).containsExactlyInAnyOrder("acme", "globex");
+    assertThat(redis.command("SCARD " + RedisDeadLetterStore.TENANTS_KEY)).isEqualTo(":2");
   }
 
   @Test
