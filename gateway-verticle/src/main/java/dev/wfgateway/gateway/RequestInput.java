@@ -39,8 +39,11 @@ final class RequestInput {
     ctx.next();
   }
 
-  /** The run's input from a body {@code {"input": {...}}}; an empty body means an empty input. */
-  static JsonObject runInput(RoutingContext ctx) {
+  /**
+   * The run's input from a body {@code {"input": {...}}}; an empty body means an empty input. An
+   * input nested deeper than {@code maxDepth} is refused before the body is parsed.
+   */
+  static JsonObject runInput(RoutingContext ctx, int maxDepth) {
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       return new JsonObject();
@@ -49,6 +52,9 @@ final class RequestInput {
     if (contentType == null || !isJson(contentType)) {
       throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE
           .problem("Send the body as application/json (got " + (contentType == null ? "no Content-Type" : contentType) + ")"));
+    }
+    if (JsonDepth.exceeds(body, maxDepth + 1)) {
+      throw invalid("/input", "The input is nested deeper than " + maxDepth + " levels");
     }
     Object parsed;
     try {

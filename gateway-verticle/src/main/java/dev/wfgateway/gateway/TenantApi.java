@@ -95,7 +95,7 @@ final class TenantApi {
       throw new ProblemException(ProblemType.NOT_FOUND.problem("No workflow named '" + workflow + "'"));
     }
     boolean async = RequestInput.prefersAsync(ctx);
-    SubmitRunRequest request = new SubmitRunRequest(tenant.name(), workflow, RequestInput.runInput(ctx),
+    SubmitRunRequest request = new SubmitRunRequest(tenant.name(), workflow, RequestInput.runInput(ctx, config.http().maxJsonDepth()),
         RequestInput.idempotencyKey(ctx), async, ctx.get(PlatformServices.REQUEST_ID_KEY), RunSource.HTTP, 0);
     Duration lockWait = definition.lock() == null ? Duration.ZERO : definition.lock().maxWait();
     Duration timeout = async ? SERVICE_TIMEOUT : definition.timeout().plus(lockWait).plus(SYNC_MARGIN);

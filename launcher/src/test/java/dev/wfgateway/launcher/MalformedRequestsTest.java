@@ -99,9 +99,11 @@ class MalformedRequestsTest {
     rows.add(json("leading zero", "{\"input\": {\"amount\": 01}}", 400, "malformed-json"));
     rows.add(json("bare word", "input", 400, "malformed-json"));
     rows.add(json("10,000 nested arrays", "{\"input\":{\"a\":" + nested("[", "]", 10_000) + "}}", 400,
-        "malformed-json"));
+        "validation-failed"));
     rows.add(json("10,000 nested objects", "{\"input\":" + nested("{\"a\":", "}", 10_000).replace(":}", ":1}")
-        + "}", 400, "malformed-json"));
+        + "}", 400, "validation-failed"));
+    rows.add(json("input 65 levels deep (http.maxJsonDepth 64)", "{\"input\":{\"a\":" + nested("[", "]", 64) + "}}",
+        400, "validation-failed"));
     rows.add(submit("invalid UTF-8", JSON, Buffer.buffer(new byte[] {'{', '"', (byte) 0xC3, 0x28, '"', ':', '1', '}'}),
         400, "malformed-json"));
     rows.add(submit("encoded null byte in the body", JSON, Buffer.buffer("{\"input\":{\"name\":\"a\u0000b\"}}"), 400,
