@@ -103,7 +103,7 @@ final class LoadSuite {
   }
 
   private void measureRedisFloor(String redisUrl) {
-    Redis redis = RedisClients.create(loadVertx, new RedisConfig("standalone", List.of(redisUrl), Duration.ofSeconds(1), 16));
+    Redis redis = RedisClients.create(loadVertx, RedisConfig.standalone(redisUrl, Duration.ofSeconds(1), 16));
     double rate = LoadScenarios.RATES.get(0);
     String row = "floor.redis-evalsha@" + (int) rate;
     LoadResult result = measure(row, rate, WARMUP, measure,

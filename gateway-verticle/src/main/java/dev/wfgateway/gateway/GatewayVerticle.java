@@ -14,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -71,6 +72,10 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(http.port())
         .setIdleTimeout((int) http.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setMaxHeaderSize(MAX_HEADER_BYTES).setCompressionSupported(true);
+    if (http.tls() != null) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(http.tls().certPem())
+          .setKeyPath(http.tls().keyPem()));
+    }
     return vertx.executeBlocking(GatewayVerticle::openApiDocument)
         .compose(openApi -> {
           router = routes(config, credentials, openApi);

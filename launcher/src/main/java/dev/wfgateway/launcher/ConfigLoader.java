@@ -1,6 +1,5 @@
 package dev.wfgateway.launcher;
 
-import dev.wfgateway.common.Durations;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -19,7 +18,6 @@ import java.util.logging.Logger;
  */
 public final class ConfigLoader {
   static final String DEFAULTS = "platform-defaults.yaml";
-  static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(10);
   private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
 
   private ConfigLoader() {
@@ -44,12 +42,6 @@ public final class ConfigLoader {
     retriever.configStream().exceptionHandler(e -> LOG.warning(
         () -> "configuration reload skipped: cannot read " + file + ": " + e.getMessage()));
     return retriever;
-  }
-
-  /** The period of {@code reload.interval}, by default 10 s; zero turns reloading off. */
-  static Duration reloadInterval(JsonObject json) {
-    String interval = json.getJsonObject("reload", new JsonObject()).getString("interval");
-    return interval == null ? DEFAULT_RELOAD_INTERVAL : Durations.parse(interval);
   }
 
   private static ConfigRetriever retriever(Vertx vertx, String file, Map<String, String> env, Duration period) {

@@ -1,5 +1,6 @@
 package dev.wfgateway.launcher;
 
+import dev.wfgateway.common.config.PlatformConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -11,7 +12,9 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
@@ -41,35 +44,57 @@ public final class Main {
       System.out.println(LaunchOptions.USAGE);
       return;
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Map<String, String> env = System.getenv();
+    UnaryOperator<JsonObject> commandLine = json -> options.verticles() == null ? json
+        : json.copy().put("verticles", options.verticles());
+    JsonObject json;
+    PlatformConfig config;
+    try {
+      json = commandLine.apply(readConfiguration(options.confFile(), env));
+      config = PlatformConfig.fromJson(json);
+    } catch (ExecutionException | RuntimeException e) {
+      System.err.println("The platform did not start: " + (e instanceof ExecutionException ? e.getCause() : e)
+          .getMessage());
+      System.exit(1);
+      return;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxBuilder builder = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setJvmMetricsEnabled(true)))
+            .setJvmMetricsEnabled(true)).setEventBusOptions(EventBusTls.options(config.cluster())))
         .withMetrics(new MicrometerMetricsFactory(registry));
     Future<Vertx> vertxReady = options.cluster()
         ? builder.withClusterManager(ClusterSetup.clusterManager(env)).buildClustered()
         : Future.succeededFuture(builder.build());
-    UnaryOperator<JsonObject> commandLine = json -> options.verticles() == null ? json
-        : json.copy().put("verticles", options.verticles());
-    Future<Platform> started = vertxReady.compose(vertx -> ConfigLoader.load(vertx, options.confFile(), env)
-        .map(commandLine)
-        .compose(json -> {
-          Duration reloadInterval = ConfigLoader.reloadInterval(json);
-          return Platform.start(vertx, json, registry).onSuccess(platform -> {
-            if (options.confFile() != null && !reloadInterval.isZero()) {
-              platform.reloadOnChange(options.confFile(), env, reloadInterval, commandLine);
-            }
-          });
+    Future<Platform> started = vertxReady.compose(vertx -> Platform.start(vertx, json, registry)
+        .onSuccess(platform -> {
+          Duration reloadInterval = platform.config().reloadInterval();
+          if (options.confFile() != null && !reloadInterval.isZero()) {
+            platform.reloadOnChange(options.confFile(), env, reloadInterval, commandLine);
+          }
+          announce(vertx, platform, options);
         })
-        .onSuccess(platform -> announce(vertx, platform, options))
         .onFailure(e -> vertx.close()));
     try {
       Platform platform = started.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(platform), "platform-shutdown"));
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       System.err.println("The platform did not start: " + e.getCause().getMessage());
       System.exit(1);
+    }
+  }
+
+  /**
+   * Reads the configuration with a short-lived Vert.x of its own, because the node's Vert.x is
+   * built from it (the event bus's TLS). Runs on the main thread, so waiting blocks no event loop.
+   */
+  private static JsonObject readConfiguration(String file, Map<String, String> env) throws ExecutionException,
+      InterruptedException, TimeoutException {
+    Vertx reader = Vertx.vertx();
+    try {
+      return ConfigLoader.load(reader, file, env).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } finally {
+      reader.close();
     }
   }
 

@@ -138,6 +138,15 @@ class KeyReloadTest {
   }
 
   @Test
+  void aFileWithAnUnknownKeyIsRefusedWhole() throws IOException {
+    replaceConfig(replaced("revokedKeys: [a0]", "revokedKeys: [a0, a1]\n    bulkhed: { maxConcurrent: 1 }"));
+
+    Await.until("the unknown key logged", APPLIED_WITHIN,
+        () -> warnings.stream().anyMatch(w -> w.contains("reload ignored") && w.contains("tenants.acme.bulkhed: unknown key")));
+    assertThat(status(ConfiguredPlatform.ACME_KEY, "/v1/dlq")).isEqualTo(200);
+  }
+
+  @Test
   void aFileThatIsNotYamlIsIgnoredAndTheRunningKeysStay() throws IOException {
     replaceConfig("tenants: [ {{ not yaml");
 

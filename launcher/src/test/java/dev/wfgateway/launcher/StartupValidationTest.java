@@ -62,6 +62,25 @@ class StartupValidationTest {
   }
 
   @Test
+  void refusesToStartOnAnUnknownKeyNamingItsPath() throws Exception {
+    Path conf = dir.resolve("misspelt.yaml");
+    Files.writeString(conf, String.join("\n",
+        "redis: { type: sentinel, endpoints: [\"redis://127.0.0.1:26379\"], masterNam: prod }",
+        "tracing: { otlpEndpoint: \"http://127.0.0.1:4318\" }",
+        ""));
+    JsonObject config = Await.result(ConfigLoader.load(vertx, conf.toString(),
+        Map.of("DLQ_JOURNAL_DIR", dir.resolve("dlq").toString(), "HTTP_PORT", "0")));
+
+    Throwable failure = Await.failure(Platform.start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+
+    assertThat(failure).isInstanceOf(ConfigException.class);
+    assertThat(((ConfigException) failure).problems())
+        .anySatisfy(p -> assertThat(p).startsWith("redis.masterNam: unknown key"))
+        .anySatisfy(p -> assertThat(p).startsWith("tracing: unknown key"));
+    assertThat(vertx.deploymentIDs()).isEmpty();
+  }
+
+  @Test
   void refusesAnUnreadableConfigurationFile() {
     Throwable failure = Await.failure(ConfigLoader.load(vertx, dir.resolve("missing.yaml").toString(), Map.of()));
     assertThat(failure).hasMessageContaining("cannot read configuration file");

@@ -41,7 +41,7 @@ class RedisSlidingWindowLimiterTest {
     server.command("FLUSHALL");
     vertx = TestVertx.create();
     // generous: these tests are about the window's arithmetic, not about a slow first call on a cold JVM
-    redis = RedisClients.create(vertx, new RedisConfig("standalone", List.of(server.url()), Duration.ofSeconds(5), 4));
+    redis = RedisClients.create(vertx, RedisConfig.standalone(server.url(), Duration.ofSeconds(5), 4));
     registry = new SimpleMeterRegistry();
     limiter = new RedisSlidingWindowLimiter(redis, Duration.ofSeconds(5), registry.timer("script"));
   }

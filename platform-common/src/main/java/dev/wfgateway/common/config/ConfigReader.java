@@ -5,15 +5,64 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
  * Reads typed values out of configuration JSON, collecting every problem with its path instead of
  * stopping at the first, so that one start-up attempt shows everything that needs fixing.
+ *
+ * <p>It also remembers which keys of each section it was asked for: {@link #unknownKeys()} then
+ * names every key nobody reads, so a misspelt key stops the node instead of being ignored. Mappings
+ * whose keys the user chooses (tenants, workflows, a JSON schema) are read with {@link #entries}
+ * and left out of that check.
  */
 final class ConfigReader {
   private final List<String> problems = new ArrayList<>();
+  private final Map<JsonObject, Section> sections = new IdentityHashMap<>();
+
+  private record Section(String path, Set<String> read) {
+  }
+
+  /** Starts the reading of the file's top level. */
+  ConfigReader(JsonObject root) {
+    section(root, "");
+  }
+
+  private JsonObject section(JsonObject json, String path) {
+    sections.computeIfAbsent(json, j -> new Section(path, new LinkedHashSet<>()));
+    return json;
+  }
+
+  /** The raw value of {@code field}, counted as read. */
+  Object value(JsonObject parent, String field) {
+    if (parent == null) {
+      return null;
+    }
+    Section section = sections.get(parent);
+    if (section != null) {
+      section.read().add(field);
+    }
+    return parent.getValue(field);
+  }
+
+  boolean has(JsonObject parent, String field) {
+    return value(parent, field) != null;
+  }
+
+  /** Adds a problem for every key of every section read so far that no reader asked for. */
+  void unknownKeys() {
+    sections.forEach((json, section) -> json.fieldNames().stream()
+        .filter(key -> !section.read().contains(key))
+        .sorted()
+        .forEach(key -> problem(section.path().isEmpty() ? key : section.path() + "." + key,
+            "unknown key" + (section.read().isEmpty() ? "" : " (known here: "
+                + String.join(", ", section.read().stream().sorted().toList()) + ")"))));
+  }
 
   void problem(String path, String message) {
     problems.add(path + ": " + message);
@@ -23,8 +72,14 @@ final class ConfigReader {
     return problems;
   }
 
+  /** A section with known keys: every key in it must be read by someone. */
   JsonObject object(JsonObject parent, String field, String path) {
-    Object v = parent == null ? null : parent.getValue(field);
+    return section(entries(parent, field, path), path);
+  }
+
+  /** A mapping whose keys the user chooses; its keys are not checked. */
+  JsonObject entries(JsonObject parent, String field, String path) {
+    Object v = value(parent, field);
     if (v == null) {
       return new JsonObject();
     }
@@ -36,7 +91,7 @@ final class ConfigReader {
   }
 
   JsonArray array(JsonObject parent, String field, String path) {
-    Object v = parent.getValue(field);
+    Object v = value(parent, field);
     if (v == null) {
       return new JsonArray();
     }
@@ -48,7 +103,7 @@ final class ConfigReader {
   }
 
   String string(JsonObject parent, String field, String path, String fallback) {
-    Object v = parent.getValue(field);
+    Object v = value(parent, field);
     if (v == null) {
       return fallback;
     }
@@ -68,7 +123,7 @@ final class ConfigReader {
   }
 
   long number(JsonObject parent, String field, String path, long fallback, long min) {
-    Object v = parent.getValue(field);
+    Object v = value(parent, field);
     if (v == null) {
       return fallback;
     }
@@ -80,7 +135,7 @@ final class ConfigReader {
   }
 
   double decimal(JsonObject parent, String field, String path, double fallback, double min, double max) {
-    Object v = parent.getValue(field);
+    Object v = value(parent, field);
     if (v == null) {
       return fallback;
     }
@@ -92,7 +147,7 @@ final class ConfigReader {
   }
 
   boolean bool(JsonObject parent, String field, String path, boolean fallback) {
-    Object v = parent.getValue(field);
+    Object v = value(parent, field);
     if (v == null) {
       return fallback;
     }
@@ -104,7 +159,7 @@ final class ConfigReader {
   }
 
   Duration duration(JsonObject parent, String field, String path, Duration fallback) {
-    Object v = parent.getValue(field);
+    Object v = value(parent, field);
     if (v == null) {
       return fallback;
     }
@@ -119,6 +174,37 @@ final class ConfigReader {
       problem(path, e.getMessage());
       return fallback;
     }
+  }
+
+  /** Like {@link #duration} but {@code 0} (or {@code 0s}) is allowed: it turns the feature off. */
+  Duration durationOrZero(JsonObject parent, String field, String path, Duration fallback) {
+    Object v = value(parent, field);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Durations.parse(String.valueOf(v));
+    } catch (IllegalArgumentException e) {
+      problem(path, e.getMessage());
+      return fallback;
+    }
+  }
+
+  /**
+   * A mapping of user-chosen names to sections ({@code tenants}, {@code workflows}, ...): each value
+   * must be a mapping, and is checked for unknown keys as any section.
+   */
+  Map<String, JsonObject> namedSections(JsonObject parent, String field) {
+    Map<String, JsonObject> out = new java.util.LinkedHashMap<>();
+    entries(parent, field, field).forEach(e -> {
+      String path = field + "." + e.getKey();
+      if (e.getValue() instanceof JsonObject o) {
+        out.put(e.getKey(), section(o, path));
+      } else {
+        problem(path, "must be a mapping");
+      }
+    });
+    return out;
   }
 
   List<String> strings(JsonObject parent, String field, String path) {
@@ -140,7 +226,7 @@ final class ConfigReader {
     for (int i = 0; i < array.size(); i++) {
       String itemPath = path + "[" + i + "]";
       if (array.getValue(i) instanceof JsonObject o) {
-        out.add(read.apply(o, itemPath));
+        out.add(read.apply(section(o, itemPath), itemPath));
       } else {
         problem(itemPath, "must be a mapping");
       }

@@ -3,13 +3,19 @@ package dev.wfgateway.common.config;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
-public record HttpConfig(String host, int port, long maxBodyBytes, Duration idleTimeout, boolean publicMetrics) {
+/** The gateway's listener; with {@code tls} it serves HTTPS on {@code port}. */
+public record HttpConfig(String host, int port, long maxBodyBytes, Duration idleTimeout, boolean publicMetrics,
+    int maxJsonDepth, TlsConfig tls) {
   static HttpConfig read(ConfigReader r, JsonObject json) {
+    TlsConfig tls = r.has(json, "tls")
+        ? TlsConfig.read(r, r.object(json, "tls", "http.tls"), "http.tls", TlsConfig.Needs.SERVER) : null;
     return new HttpConfig(
         r.string(json, "host", "http.host", "0.0.0.0"),
         (int) r.number(json, "port", "http.port", 8080, 0),
         r.number(json, "maxBodyBytes", "http.maxBodyBytes", 1_048_576, 1),
         r.duration(json, "idleTimeout", "http.idleTimeout", Duration.ofSeconds(60)),
-        r.bool(json, "publicMetrics", "http.publicMetrics", true));
+        r.bool(json, "publicMetrics", "http.publicMetrics", true),
+        (int) r.number(json, "maxJsonDepth", "http.maxJsonDepth", 64, 1),
+        tls);
   }
 }

@@ -31,6 +31,8 @@ public record PlatformConfig(
     DlqConfig dlq,
     RunsConfig runs,
     ScalingConfig scaling,
+    ClusterConfig cluster,
+    Duration reloadInterval,
     boolean demo) {
 
   public static final List<String> ALL_VERTICLES = List.of("gateway", "ratelimit", "workflow", "dlq");
@@ -43,6 +45,8 @@ public record PlatformConfig(
           new RatePolicy("sustained", 1000, Duration.ofMinutes(15))),
       "read", List.of(new RatePolicy("reads", 100, Duration.ofSeconds(1))),
       "admin", List.of(new RatePolicy("admin", 20, Duration.ofSeconds(1))));
+  /** How often a node started with {@code --conf} re-reads the file; zero turns that off. */
+  public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(10);
   private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
   public boolean redisBackend() {
@@ -54,63 +58,53 @@ public record PlatformConfig(
   }
 
   public static PlatformConfig fromJson(JsonObject json) {
-    ConfigReader r = new ConfigReader();
+    ConfigReader r = new ConfigReader(json);
     HttpConfig http = HttpConfig.read(r, r.object(json, "http", "http"));
-    RedisConfig redis = json.getValue("redis") == null ? null : RedisConfig.read(r, r.object(json, "redis", "redis"));
+    RedisConfig redis = r.has(json, "redis") ? RedisConfig.read(r, r.object(json, "redis", "redis")) : null;
     String adminSha = r.string(r.object(json, "admin", "admin"), "tokenSha256", "admin.tokenSha256", null);
     if (adminSha != null && !SHA256.matcher(adminSha).matches()) {
       r.problem("admin.tokenSha256", "must be 64 lower-case hex characters (the SHA-256 of the admin token)");
     }
-    List<String> verticles = json.containsKey("verticles") ? r.strings(json, "verticles", "verticles") : ALL_VERTICLES;
+    List<String> verticles = r.has(json, "verticles") ? r.strings(json, "verticles", "verticles") : ALL_VERTICLES;
     for (String v : verticles) {
       if (!ALL_VERTICLES.contains(v)) {
         r.problem("verticles", "unknown verticle '" + v + "' (expected some of " + ALL_VERTICLES + ")");
       }
     }
     Map<String, CircuitBreakerConfig> breakers = new LinkedHashMap<>();
-    r.object(json, "circuitBreakers", "circuitBreakers").forEach(e -> {
-      if (e.getValue() instanceof JsonObject o) {
-        breakers.put(e.getKey(), CircuitBreakerConfig.read(r, e.getKey(), o));
-      } else {
-        r.problem("circuitBreakers." + e.getKey(), "must be a mapping");
-      }
-    });
+    r.namedSections(json, "circuitBreakers").forEach((name, o) -> breakers.put(name, CircuitBreakerConfig.read(r, name, o)));
     Map<String, WorkflowDefinition> workflows = new LinkedHashMap<>();
-    r.object(json, "workflows", "workflows").forEach(e -> {
-      if (!NAME.matcher(e.getKey()).matches()) {
-        r.problem("workflows." + e.getKey(), "workflow names use letters, digits, '.', '_' and '-' (at most 64)");
+    r.namedSections(json, "workflows").forEach((name, o) -> {
+      if (!NAME.matcher(name).matches()) {
+        r.problem("workflows." + name, "workflow names use letters, digits, '.', '_' and '-' (at most 64)");
       }
-      if (e.getValue() instanceof JsonObject o) {
-        workflows.put(e.getKey(), readWorkflow(r, e.getKey(), o, breakers.keySet()));
-      } else {
-        r.problem("workflows." + e.getKey(), "must be a mapping");
-      }
+      workflows.put(name, readWorkflow(r, name, o, breakers.keySet()));
     });
     JsonObject defaults = r.object(json, "tenantDefaults", "tenantDefaults");
-    Map<String, List<RatePolicy>> defaultLimits = defaults.getValue("rateLimits") == null ? BUILT_IN_LIMITS
-        : readRateLimits(r, r.object(defaults, "rateLimits", "tenantDefaults.rateLimits"), "tenantDefaults.rateLimits");
+    Map<String, List<RatePolicy>> defaultLimits = !r.has(defaults, "rateLimits") ? BUILT_IN_LIMITS
+        : readRateLimits(r, r.entries(defaults, "rateLimits", "tenantDefaults.rateLimits"), "tenantDefaults.rateLimits");
     BulkheadConfig defaultBulkhead = BulkheadConfig.read(r, r.object(defaults, "bulkhead", "tenantDefaults.bulkhead"),
         "tenantDefaults.bulkhead", new BulkheadConfig(16, 64));
     Map<String, TenantConfig> tenants = new LinkedHashMap<>();
-    r.object(json, "tenants", "tenants").forEach(e -> {
-      if (!NAME.matcher(e.getKey()).matches()) {
-        r.problem("tenants." + e.getKey(), "tenant names use letters, digits, '.', '_' and '-' (at most 64)");
+    r.namedSections(json, "tenants").forEach((name, o) -> {
+      if (!NAME.matcher(name).matches()) {
+        r.problem("tenants." + name, "tenant names use letters, digits, '.', '_' and '-' (at most 64)");
       }
-      if (e.getValue() instanceof JsonObject o) {
-        tenants.put(e.getKey(), readTenant(r, e.getKey(), o, defaultLimits, defaultBulkhead, workflows.keySet()));
-      } else {
-        r.problem("tenants." + e.getKey(), "must be a mapping");
-      }
+      tenants.put(name, readTenant(r, name, o, defaultLimits, defaultBulkhead, workflows.keySet()));
     });
     DlqConfig dlq = DlqConfig.read(r, r.object(json, "dlq", "dlq"));
     RunsConfig runs = RunsConfig.read(r, r.object(json, "runs", "runs"));
     ScalingConfig scaling = ScalingConfig.read(r, r.object(json, "scaling", "scaling"));
+    ClusterConfig cluster = ClusterConfig.read(r, r.object(json, "cluster", "cluster"));
+    Duration reloadInterval = r.durationOrZero(r.object(json, "reload", "reload"), "interval", "reload.interval",
+        DEFAULT_RELOAD_INTERVAL);
     boolean demo = r.bool(json, "demo", "demo", false);
+    r.unknownKeys();
     if (!r.problems().isEmpty()) {
       throw new ConfigException(r.problems());
     }
     return new PlatformConfig(http, redis, adminSha, List.copyOf(verticles), Map.copyOf(tenants),
-        Map.copyOf(workflows), Map.copyOf(breakers), dlq, runs, scaling, demo);
+        Map.copyOf(workflows), Map.copyOf(breakers), dlq, runs, scaling, cluster, reloadInterval, demo);
   }
 
   private static Map<String, List<RatePolicy>> readRateLimits(ConfigReader r, JsonObject json, String path) {
@@ -154,11 +148,11 @@ public record PlatformConfig(
       return new ApiKey(id, sha, expires);
     });
     Map<String, List<RatePolicy>> limits = new LinkedHashMap<>(defaultLimits);
-    limits.putAll(readRateLimits(r, r.object(json, "rateLimits", p + ".rateLimits"), p + ".rateLimits"));
+    limits.putAll(readRateLimits(r, r.entries(json, "rateLimits", p + ".rateLimits"), p + ".rateLimits"));
     BulkheadConfig bulkhead = BulkheadConfig.read(r, r.object(json, "bulkhead", p + ".bulkhead"), p + ".bulkhead",
         defaultBulkhead);
     Set<String> allowed = null;
-    if (json.containsKey("workflows")) {
+    if (r.has(json, "workflows")) {
       allowed = Set.copyOf(r.strings(json, "workflows", p + ".workflows"));
       for (String w : allowed) {
         if (!workflowNames.contains(w)) {
@@ -173,11 +167,11 @@ public record PlatformConfig(
   private static WorkflowDefinition readWorkflow(ConfigReader r, String name, JsonObject json, Set<String> breakers) {
     String p = "workflows." + name;
     JsonObject schema = null;
-    if (json.getValue("inputSchema") != null) {
-      schema = r.object(json, "inputSchema", p + ".inputSchema");
+    if (r.has(json, "inputSchema")) {
+      schema = r.entries(json, "inputSchema", p + ".inputSchema");
     }
     LockConfig lock = null;
-    if (json.getValue("lock") != null) {
+    if (r.has(json, "lock")) {
       JsonObject l = r.object(json, "lock", p + ".lock");
       String key = r.requiredString(l, "key", p + ".lock.key");
       if (key != null && !validPointer(key)) {
@@ -217,8 +211,8 @@ public record PlatformConfig(
     EventBusTarget eventbus = null;
     HttpTarget http = null;
     String defaultBreaker = null;
-    boolean hasEb = json.getValue("eventbus") != null;
-    boolean hasHttp = json.getValue("http") != null;
+    boolean hasEb = r.has(json, "eventbus");
+    boolean hasHttp = r.has(json, "http");
     if (hasEb == hasHttp) {
       r.problem(p, "a step needs exactly one of 'eventbus' or 'http'");
     }
@@ -244,12 +238,12 @@ public record PlatformConfig(
         r.problem(p + ".http.url", "must be an absolute http:// or https:// URL");
       }
       Map<String, String> headers = new LinkedHashMap<>();
-      r.object(h, "headers", p + ".http.headers").forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
+      r.entries(h, "headers", p + ".http.headers").forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
       http = new HttpTarget(method, url, Map.copyOf(headers),
           r.duration(h, "timeout", p + ".http.timeout", Duration.ofSeconds(5)));
       defaultBreaker = uri == null ? "http" : "http:" + uri.getHost() + ":" + port(uri);
     }
-    RetryPolicy retry = readRetry(r, json.getValue("retry"), p + ".retry");
+    RetryPolicy retry = readRetry(r, json, p + ".retry");
     String breaker = r.string(json, "circuitBreaker", p + ".circuitBreaker", null);
     if (breaker != null && !breakers.contains(breaker)) {
       r.problem(p + ".circuitBreaker", "unknown circuit breaker '" + breaker + "' (define it under circuitBreakers)");
@@ -261,7 +255,8 @@ public record PlatformConfig(
     return uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
   }
 
-  private static RetryPolicy readRetry(ConfigReader r, Object value, String p) {
+  private static RetryPolicy readRetry(ConfigReader r, JsonObject step, String p) {
+    Object value = r.value(step, "retry");
     if (value == null) {
       return RetryPolicy.PRESETS.get("standard");
     }
@@ -273,10 +268,11 @@ public record PlatformConfig(
       }
       return policy;
     }
-    if (!(value instanceof JsonObject o)) {
+    if (!(value instanceof JsonObject)) {
       r.problem(p, "must be a preset name or {maxAttempts, initialInterval, backoffCoefficient, maximumInterval, jitter}");
       return RetryPolicy.PRESETS.get("none");
     }
+    JsonObject o = r.object(step, "retry", p);
     RetryPolicy.Jitter jitter = RetryPolicy.Jitter.FULL;
     String jitterText = r.string(o, "jitter", p + ".jitter", "full");
     try {

@@ -83,7 +83,64 @@ class PlatformConfigTest {
             "unknown verticle 'gatway'"),
         Arguments.of("negative limit", (Breaker) c -> c.getJsonObject("tenants").getJsonObject("acme")
             .getJsonObject("rateLimits").getJsonArray("submit").getJsonObject(0).put("limit", -1),
-            "limit: must be a whole number >= 1"));
+            "limit: must be a whole number >= 1"),
+        Arguments.of("unknown top-level key", (Breaker) c -> c.put("tracing", new JsonObject()),
+            "tracing: unknown key"),
+        Arguments.of("misspelt redis key", (Breaker) c -> c.put("redis", new JsonObject().put("type", "sentinel")
+            .put("endpoints", new JsonArray().add("redis://127.0.0.1:26379")).put("masterNam", "prod")),
+            "redis.masterNam: unknown key"),
+        Arguments.of("misspelt key of a list item", (Breaker) c -> c.getJsonObject("tenants").getJsonObject("acme")
+            .getJsonArray("keys").getJsonObject(0).put("expires", "2027-01-01T00:00:00Z"),
+            "tenants.acme.keys[0].expires: unknown key"),
+        Arguments.of("misspelt step key", (Breaker) c -> steps(c).getJsonObject(0).put("retyr", "fast"),
+            "workflows.risk-check.steps[0].retyr: unknown key"),
+        Arguments.of("misspelt key of a retry policy", (Breaker) c -> steps(c).getJsonObject(1).getJsonObject("retry")
+            .put("maxAttempt", 2), "workflows.risk-check.steps[1].retry.maxAttempt: unknown key"),
+        Arguments.of("misspelt breaker key", (Breaker) c -> c.getJsonObject("circuitBreakers")
+            .getJsonObject("risk-score").put("openfor", "1s"), "circuitBreakers.risk-score.openfor: unknown key"),
+        Arguments.of("master name outside sentinel", (Breaker) c -> c.put("redis", new JsonObject()
+            .put("url", "redis://127.0.0.1:6379").put("masterName", "prod")), "redis.masterName: applies to type: sentinel"),
+        Arguments.of("redis TLS without rediss://", (Breaker) c -> c.put("redis", new JsonObject()
+            .put("url", "redis://127.0.0.1:6379").put("tls", new JsonObject())), "redis.tls: needs rediss:// endpoints"),
+        Arguments.of("unreadable CA file", (Breaker) c -> c.put("redis", new JsonObject()
+            .put("url", "rediss://127.0.0.1:6379").put("tls", new JsonObject().put("caPem", "/no/such/ca.pem"))),
+            "redis.tls.caPem: cannot read /no/such/ca.pem"),
+        Arguments.of("HTTPS without a key", (Breaker) c -> c.put("http", new JsonObject()
+            .put("tls", new JsonObject().put("certPem", "/no/such/tls.crt"))), "http.tls.keyPem: is required"),
+        Arguments.of("event-bus TLS without a CA", (Breaker) c -> c.put("cluster", new JsonObject()
+            .put("tls", new JsonObject())), "cluster.tls.caPem: is required"),
+        Arguments.of("not a redis URL", (Breaker) c -> c.put("redis", new JsonObject()
+            .put("url", "http://user:secret@127.0.0.1:6379")), "'http://***@127.0.0.1:6379' must start with redis://"));
+  }
+
+  @Test
+  void readsProductionRedisAndLeavesUserChosenNamesAlone() {
+    JsonObject config = valid().put("redis", new JsonObject().put("type", "sentinel")
+            .put("endpoints", new JsonArray().add("rediss://10.0.0.5:26379").add("rediss://10.0.0.6:26379"))
+            .put("masterName", "prod").put("tls", new JsonObject().put("hostnameVerification", false)))
+        .put("reload", new JsonObject().put("interval", "0s"));
+    workflow(config).put("inputSchema", new JsonObject().put("type", "object").put("x-anything", true));
+    steps(config).getJsonObject(1).getJsonObject("http").put("headers", new JsonObject().put("X-Custom", "1"));
+
+    PlatformConfig read = PlatformConfig.fromJson(config);
+
+    assertThat(read.redis().type()).isEqualTo("sentinel");
+    assertThat(read.redis().masterName()).isEqualTo("prod");
+    assertThat(read.redis().endpoints()).containsExactly("rediss://10.0.0.5:26379", "rediss://10.0.0.6:26379");
+    assertThat(read.redis().usesTls()).isTrue();
+    assertThat(read.redis().tls().hostnameVerification()).isFalse();
+    assertThat(read.reloadInterval()).isZero();
+    assertThat(read.http().maxJsonDepth()).isEqualTo(64);
+    assertThat(read.cluster().tls()).isNull();
+  }
+
+  @Test
+  void aRedisUrlReplacesTheEndpoints() {
+    PlatformConfig read = PlatformConfig.fromJson(valid().put("redis", new JsonObject().put("type", "cluster")
+        .put("endpoints", new JsonArray().add("redis://a:7000")).put("url", "redis://b:7001")));
+
+    assertThat(read.redis().endpoints()).containsExactly("redis://b:7001");
+    assertThat(read.redis().masterName()).isEqualTo(RedisConfig.DEFAULT_MASTER_NAME);
   }
 
   interface Breaker {
