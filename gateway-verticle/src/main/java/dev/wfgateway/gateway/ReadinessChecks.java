@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What {@code /health/ready} checks: the services a request needs answer somewhere in the cluster,
- * Redis answers (when configured), and the DLQ can take entries. A limiter running on local
- * counters, and open circuit breakers, are reported, but do not make the node unready: both are
- * the platform protecting itself, and the node still serves every other request.
+ * a workflow node can reach its run store for at least one tenant and is not shutting down, and the
+ * DLQ can take entries. DOWN means runs cannot be served through this node. Degraded modes are
+ * reported but stay UP, because the node still serves: a limiter on local counters, a run store
+ * that some tenants cannot reach (one Redis Cluster master lost), open circuit breakers.
  */
 final class ReadinessChecks {
   private static final long PROBE_TIMEOUT_MILLIS = 1_000;
@@ -44,7 +45,7 @@ final class ReadinessChecks {
 
   HealthChecks register(HealthChecks checks) {
     checks.register("ratelimit", PROBE_TIMEOUT_MILLIS * 2, p -> serviceAnswers(Addresses.RATELIMIT_CHECK, p));
-    checks.register("workflow", PROBE_TIMEOUT_MILLIS * 2, p -> serviceAnswers(Addresses.WORKFLOW_STATUS, p));
+    checks.register("workflow", PROBE_TIMEOUT_MILLIS * 2, this::workflowServes);
     checks.register("dlq", PROBE_TIMEOUT_MILLIS * 2, this::dlqWritable);
     checks.register("circuitBreakers", PROBE_TIMEOUT_MILLIS * 2, this::openBreakers);
     if (redis != null) {
@@ -68,6 +69,21 @@ final class ReadinessChecks {
             data.put("mode", mode == null ? "unknown" : mode);
           }
           promise.complete(answered ? Status.OK(data) : Status.KO(data.put("reason", "no node serves this address")));
+        });
+  }
+
+  private void workflowServes(Promise<Status> promise) {
+    vertx.eventBus().<JsonObject>request(Addresses.WORKFLOW_READY, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MILLIS)).onComplete(ar -> {
+          if (ar.failed()) {
+            promise.complete(Status.KO(new JsonObject().put("address", Addresses.WORKFLOW_SUBMIT)
+                .put("reason", "no node serves this address")));
+            return;
+          }
+          JsonObject data = ar.result().body().put("address", Addresses.WORKFLOW_SUBMIT);
+          boolean serves = !"down".equals(data.getString("store")) && !data.getBoolean("draining", false);
+          promise.complete(serves ? Status.OK(data) : Status.KO(data.put("reason", data.getBoolean("draining", false)
+              ? "the workflow node is shutting down" : "the run store does not answer for any tenant")));
         });
   }
 

@@ -18,6 +18,12 @@ public final class Addresses {
   /** Beyond the contract: {@code {name}} published to close that breaker on every node. */
   public static final String WORKFLOW_BREAKERS_RESET = "platform.workflow.breakers.reset";
 
+  /**
+   * Beyond the contract: {@code {}} answers {@code {store: up|degraded|down, unreachableTenants,
+   * draining}}, whether the workflow node that takes it can serve runs (the readiness check).
+   */
+  public static final String WORKFLOW_READY = "platform.workflow.ready";
+
   private Addresses() {
   }
 }

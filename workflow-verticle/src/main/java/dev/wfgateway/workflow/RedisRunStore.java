@@ -41,6 +41,12 @@ final class RedisRunStore implements RunStore {
         .map(r -> r == null ? null : RunRecord.fromJson(new JsonObject(r.toString())));
   }
 
+  @Override
+  public Future<Void> probe(String tenant) {
+    return redis.send(Request.cmd(Command.EXISTS).arg(key(tenant, "probe"))).timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .mapEmpty();
+  }
+
   static String key(String tenant, String runId) {
     return "run:{" + tenant + "}:" + runId;
   }

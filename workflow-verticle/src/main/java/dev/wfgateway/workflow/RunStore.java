@@ -21,4 +21,9 @@ interface RunStore {
 
   /** The run, or null when the tenant has no run with that id. */
   Future<RunRecord> find(String tenant, String runId);
+
+  /** Succeeds when the part of the store that holds {@code tenant}'s runs answers ({@link RunStoreHealth}). */
+  default Future<Void> probe(String tenant) {
+    return Future.succeededFuture();
+  }
 }

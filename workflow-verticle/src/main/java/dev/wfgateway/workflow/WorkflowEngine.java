@@ -235,6 +235,10 @@ final class WorkflowEngine {
             : Future.failedFuture(new ProblemException(ProblemType.NOT_FOUND.problem("No such run"))));
   }
 
+  boolean draining() {
+    return draining;
+  }
+
   /** Refuses new runs, lets those in progress finish for up to {@code grace}, then dead-letters the rest. */
   Future<Void> drain(Duration grace) {
     draining = true;

@@ -30,11 +30,14 @@ import java.util.function.Function;
 public final class WorkflowVerticle extends VerticleBase {
   /** How often a node looks for runs of departed nodes to adopt. */
   private static final long REAP_INTERVAL_MILLIS = 2_000;
+  /** How often the run store is probed for the readiness check. */
+  private static final long PROBE_INTERVAL_MILLIS = 1_000;
 
   private final MeterRegistry registry;
   private WorkflowEngine engine;
   private CircuitBreakers breakers;
   private long reaperTimer = -1;
+  private long probeTimer = -1;
   private Duration shutdownGrace;
   private DeadLetterSender deadLetters;
   private WebClient webClient;
@@ -80,11 +83,17 @@ public final class WorkflowVerticle extends VerticleBase {
     if (clustered) {
       reaperTimer = vertx.setPeriodic(REAP_INTERVAL_MILLIS, id -> clusterRuns.reap(engine::adoptOrphan));
     }
+    RunStoreHealth health = new RunStoreHealth(store, config.tenants().keySet());
+    if (config.redisBackend()) {
+      probeTimer = vertx.setPeriodic(PROBE_INTERVAL_MILLIS, id -> health.check());
+    }
 
     return Future.all(
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_SUBMIT, this::submit).completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_STATUS, message -> answer(message,
             body -> engine.status(RunStatusRequest.fromJson(body)).map(run -> run.toJson()))).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_READY,
+            message -> message.reply(health.describe().put("draining", engine.draining()))).completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_BREAKERS + "." + NodeStatus.nodeId(vertx),
             message -> answer(message, body -> Future.succeededFuture(new JsonObject()
                 .put("node", NodeStatus.nodeId(vertx)).put("breakers", breakers.describe())))).completion(),
@@ -153,6 +162,7 @@ public final class WorkflowVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(reaperTimer);
+    vertx.cancelTimer(probeTimer);
     return engine.drain(shutdownGrace).eventually(() -> {
       deadLetters.stop();
       webClient.close();
