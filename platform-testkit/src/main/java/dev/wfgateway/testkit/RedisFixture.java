@@ -1,22 +1,12 @@
 package dev.wfgateway.testkit;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.embedded.core.ExecutableProvider;
 
 /**
@@ -27,13 +17,11 @@ import redis.embedded.core.ExecutableProvider;
  * <p>Per test class: {@code @RegisterExtension static final RedisFixture redis = RedisFixture.perClass();}
  * starts it before the class's tests and stops it after them.
  */
-public final class RedisFixture implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
-  private static final Duration START_DEADLINE = Duration.ofSeconds(15);
-
+public final class RedisFixture extends ClassFixture {
   private String url;
-  private File executable;
+  private Path executable;
   private int port;
-  private Process process;
+  private RedisProcess process;
 
   private RedisFixture() {
   }
@@ -44,12 +32,11 @@ public final class RedisFixture implements AutoCloseable, BeforeAllCallback, Aft
   }
 
   public static RedisFixture start() {
-    RedisFixture fixture = new RedisFixture();
-    fixture.begin();
-    return fixture;
+    return opened(new RedisFixture());
   }
 
-  private void begin() {
+  @Override
+  void begin() {
     String external = System.getenv("REDIS_URL");
     if (external != null && !external.isBlank()) {
       url = external;
@@ -57,36 +44,24 @@ public final class RedisFixture implements AutoCloseable, BeforeAllCallback, Aft
       return;
     }
     try {
-      executable = findExecutable();
-      port = freePort();
-      startServer();
+      executable = Executables.find("redis-server").orElse(null);
+      if (executable == null) {
+        executable = ExecutableProvider.newJarResourceProvider().get().toPath();
+      }
+      process = RedisProcess.startOnFreePort(executable, Files.createTempDirectory("redis-fixture"),
+          RedisFixture::freePort, RedisFixture::arguments, Resp::loopback);
+      port = process.port();
     } catch (IOException e) {
       throw new IllegalStateException("cannot start a Redis server for tests", e);
     }
   }
 
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    begin();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    close();
-  }
-
-  private static File findExecutable() throws IOException {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      File candidate = new File(dir, "redis-server");
-      if (candidate.canExecute()) {
-        return candidate;
-      }
-    }
-    return ExecutableProvider.newJarResourceProvider().get();
+  private static List<String> arguments(int port) {
+    return List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
   }
 
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -106,42 +81,16 @@ public final class RedisFixture implements AutoCloseable, BeforeAllCallback, Aft
   public synchronized void stopServer() {
     requireControllable();
     if (process != null) {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      process.stop();
       process = null;
     }
   }
 
+  /** Starts the server again on the same port, empty. */
   public synchronized void startServer() throws IOException {
     requireControllable();
-    Path dir = Files.createTempDirectory("redis-fixture");
-    process = new ProcessBuilder(List.of(executable.getAbsolutePath(), "--port", String.valueOf(port),
-        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("redis.log").toFile())
-        .start();
-    long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("redis-server exited at start: " + Files.readString(dir.resolve("redis.log")));
-      }
-      if ("+PONG".equals(command("PING"))) {
-        return;
-      }
-      try {
-        Thread.sleep(20); // polling a child process for readiness, on the JUnit thread
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      }
-    }
-    throw new IOException("redis-server did not answer PING within " + START_DEADLINE);
+    process = RedisProcess.start(executable, Files.createTempDirectory("redis-fixture"), port, arguments(port),
+        Resp.loopback(port));
   }
 
   /**
@@ -150,24 +99,7 @@ public final class RedisFixture implements AutoCloseable, BeforeAllCallback, Aft
    */
   public String command(String inline) {
     URI uri = URI.create(url());
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 500);
-      socket.setSoTimeout(2000);
-      OutputStream out = socket.getOutputStream();
-      out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = in.read()) != -1 && c != '\n') {
-        if (c != '\r') {
-          line.append((char) c);
-        }
-      }
-      return line.toString();
-    } catch (IOException e) {
-      return null;
-    }
+    return Resp.at(uri.getHost(), uri.getPort()).firstLine(inline);
   }
 
   private void requireControllable() {
