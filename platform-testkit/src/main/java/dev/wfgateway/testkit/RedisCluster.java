@@ -157,6 +157,11 @@ public final class RedisCluster extends ClassFixture {
         .orElseThrow(() -> new IllegalStateException(master.port() + " has no replica: " + view.layout())));
   }
 
+  /** One command to {@code node}; the first reply line as sent, or null when it does not answer. */
+  public String command(Node node, String... args) {
+    return RedisCommands.send(node.port(), args);
+  }
+
   /** SIGKILL: the node dies at once, without a word to the others. */
   public void kill(Node node) {
     Member member = member(node);

@@ -19,8 +19,9 @@ import java.util.List;
  */
 public final class TestCertificates extends ClassFixture {
   private static final String DAYS = "2";
+  /** Usable by a server and, for mutual TLS between peers such as event-bus nodes, as a client too. */
   private static final String SERVER_EXTENSIONS = "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-      + "extendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n";
+      + "extendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n";
   private static final String CLIENT_EXTENSIONS = "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n";
 
   private Path dir;

@@ -35,7 +35,7 @@ class TestCertificatesTest {
     assertThat(server.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
     assertThat(server.getSubjectAlternativeNames())
         .contains(List.of(DNS_NAME, "localhost"), List.of(IP_ADDRESS, "127.0.0.1"));
-    assertThat(server.getExtendedKeyUsage()).containsExactly(SERVER_AUTH);
+    assertThat(server.getExtendedKeyUsage()).containsExactlyInAnyOrder(SERVER_AUTH, CLIENT_AUTH);
   }
 
   @Test

@@ -18,7 +18,9 @@ public final class RedisClients {
   }
 
   public static Redis create(Vertx vertx, RedisConfig config) {
-    return Redis.createClient(vertx, options(config));
+    Redis client = Redis.createClient(vertx, options(config));
+    return "cluster".equals(config.type())
+        ? new HeldClusterConnection(client, config.commandTimeout().toMillis()) : client;
   }
 
   static RedisOptions options(RedisConfig config) {
