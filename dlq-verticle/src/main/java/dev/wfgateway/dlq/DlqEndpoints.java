@@ -25,13 +25,16 @@ final class DlqEndpoints {
   private static final System.Logger LOG = System.getLogger(DlqEndpoints.class.getName());
 
   private final EventBus bus;
+  private final String nodeId;
   private final DeadLetterQueue queue;
   private final Redrive redrive;
   private final DlqMetrics metrics;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
 
-  DlqEndpoints(EventBus bus, DeadLetterQueue queue, Redrive redrive, DlqMetrics metrics) {
+  /** {@code nodeId}: each address is also served as {@code <address>.<nodeId>}, for gateways that pick the node. */
+  DlqEndpoints(EventBus bus, String nodeId, DeadLetterQueue queue, Redrive redrive, DlqMetrics metrics) {
     this.bus = bus;
+    this.nodeId = nodeId;
     this.queue = queue;
     this.redrive = redrive;
     this.metrics = metrics;
@@ -67,7 +70,12 @@ final class DlqEndpoints {
   }
 
   private void serve(String address, Function<Message<Object>, Future<JsonObject>> handler) {
-    consumers.add(bus.consumer(address, msg -> {
+    serveAt(address, address, handler);
+    serveAt(Addresses.onNode(address, nodeId), address, handler);
+  }
+
+  private void serveAt(String at, String address, Function<Message<Object>, Future<JsonObject>> handler) {
+    consumers.add(bus.consumer(at, msg -> {
       Future<JsonObject> reply;
       try {
         reply = handler.apply(msg);

@@ -1,5 +1,6 @@
 package dev.wfgateway.dlq;
 
+import dev.wfgateway.common.NodeStatus;
 import dev.wfgateway.common.config.DlqConfig;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.redis.RedisClients;
@@ -49,7 +50,7 @@ public final class DlqVerticle extends VerticleBase {
     queue = new DeadLetterQueue(store, clock);
     redrive = new Redrive(vertx, store, dlq.redriveRatePerSecond());
     metrics = new DlqMetrics(registry, clock);
-    endpoints = new DlqEndpoints(vertx.eventBus(), queue, redrive, metrics);
+    endpoints = new DlqEndpoints(vertx.eventBus(), NodeStatus.nodeId(vertx), queue, redrive, metrics);
     return store.open().compose(v -> {
       cleanupTimer = vertx.setPeriodic(dlq.cleanupInterval().toMillis(), id -> store.expire()
           .onFailure(failure -> LOG.log(Level.WARNING, "DLQ cleanup failed: {0}", failure.toString()))

@@ -49,7 +49,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private ReadinessChecks readiness;
   private long scalingTimer = -1;
-  private InFlightRuns inFlight;
+  private ServiceNodes serviceNodes;
 
   public GatewayVerticle(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -100,15 +100,15 @@ public final class GatewayVerticle extends VerticleBase {
     ClusterView cluster = new ClusterView(vertx);
     ScalingSignal scaling = new ScalingSignal(cluster, new ScalingPolicy(config.scaling()), registry);
     scalingTimer = vertx.setPeriodic(SCALING_REFRESH_MILLIS, id -> scaling.decide());
-    PlatformServices services = new PlatformServices(vertx);
+    serviceNodes = new ServiceNodes(vertx, cluster);
+    serviceNodes.start();
+    PlatformServices services = new PlatformServices(serviceNodes);
     AdminApi admin = new AdminApi(credentials, services, cluster, scaling);
     if (!config.http().publicMetrics()) {
       router.get("/metrics").handler(admin::authenticate);
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    inFlight = new InFlightRuns(vertx);
-    inFlight.start();
-    new TenantApi(config, credentials, services, inFlight).mount(router);
+    new TenantApi(config, credentials, services).mount(router);
     admin.mount(router);
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> ProblemResponses.send(ctx, ProblemType.NOT_FOUND.problem("No such route")));
@@ -182,7 +182,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(scalingTimer);
-    inFlight.stop();
+    serviceNodes.stop();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.shutdown(5, TimeUnit.SECONDS);
     return closed.eventually(() -> readiness.close());
   }

@@ -3,7 +3,6 @@ package dev.wfgateway.gateway;
 import dev.wfgateway.common.Headers;
 import dev.wfgateway.common.ProblemException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -16,10 +15,10 @@ import java.util.function.Consumer;
 final class PlatformServices {
   static final String REQUEST_ID_KEY = "requestId";
 
-  private final Vertx vertx;
+  private final ServiceNodes serviceNodes;
 
-  PlatformServices(Vertx vertx) {
-    this.vertx = vertx;
+  PlatformServices(ServiceNodes serviceNodes) {
+    this.serviceNodes = serviceNodes;
   }
 
   Future<JsonObject> request(RoutingContext ctx, String address, JsonObject body, Duration timeout) {
@@ -39,7 +38,7 @@ final class PlatformServices {
     if (traceparent != null) {
       options.addHeader(Headers.TRACEPARENT, traceparent);
     }
-    return vertx.eventBus().<JsonObject>request(address, body, options);
+    return serviceNodes.request(address, body, options);
   }
 
   /** Answers the service's reply as the response body with {@code status}, or its problem. */

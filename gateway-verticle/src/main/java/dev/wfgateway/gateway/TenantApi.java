@@ -37,10 +37,7 @@ final class TenantApi {
   private final PlatformConfig config;
   private final Credentials credentials;
   private final PlatformServices services;
-  private final InFlightRuns inFlight;
-
-  TenantApi(PlatformConfig config, Credentials credentials, PlatformServices services, InFlightRuns inFlight) {
-    this.inFlight = inFlight;
+  TenantApi(PlatformConfig config, Credentials credentials, PlatformServices services) {
     this.config = config;
     this.credentials = credentials;
     this.services = services;
@@ -100,21 +97,16 @@ final class TenantApi {
     Duration lockWait = definition.lock() == null ? Duration.ZERO : definition.lock().maxWait();
     Duration timeout = async ? SERVICE_TIMEOUT : definition.timeout().plus(lockWait).plus(SYNC_MARGIN);
     String runId = UUID.randomUUID().toString();
-    if (!async) {
-      inFlight.follow(runId, () -> ProblemResponses.send(ctx, ProblemType.DEPENDENCY_UNAVAILABLE
-          .problem("The node running this run left the cluster; the run is started again on another node, or "
-              + "dead-lettered if a step had begun; its record tells which").with("runId", runId)
-          .with("retryAfterSeconds", 1)));
-    }
     services.requestMessage(ctx, Addresses.WORKFLOW_SUBMIT, request.toJson(), timeout, Map.of(Headers.RUN_ID, runId))
-        .onComplete(ar -> inFlight.forget(runId))
         .onSuccess(reply -> {
           JsonObject run = reply.body();
           if ("true".equals(reply.headers().get(Headers.IDEMPOTENT_REPLAYED))) {
             ctx.response().putHeader("Idempotent-Replayed", "true");
           }
-          // A queued record answers an async submit, the replay of one included.
-          if (RunStatus.QUEUED.wire().equals(run.getString("status"))) {
+          // A queued record answers an async submit, the replay of one included; so does a running one
+          // when the submit was sent again after its first node left (another node had taken it).
+          String status = run.getString("status");
+          if (RunStatus.QUEUED.wire().equals(status) || (async && RunStatus.RUNNING.wire().equals(status))) {
             ctx.response().setStatusCode(202).putHeader("Location", "/v1/runs/" + run.getString("runId"))
                 .putHeader("Preference-Applied", "respond-async");
           }

@@ -60,6 +60,9 @@ class ClusterFailoverIT {
   private final List<String> clientErrors = new CopyOnWriteArrayList<>();
   private final List<Long> slowestMillis = new CopyOnWriteArrayList<>();
   private final List<Long> ownerLostMillis = new CopyOnWriteArrayList<>();
+  /** For each request sent before the kill and answered after it: how long after the kill. */
+  private final List<Long> inFlightAtKillMillis = new CopyOnWriteArrayList<>();
+  private volatile long killedAtNanos = Long.MAX_VALUE;
 
   @Test
   void survivesTheLossOfAWorkflowNodeAndTakesANewOne() throws Exception {
@@ -113,6 +116,7 @@ class ClusterFailoverIT {
         assertThat(scaling.getJsonObject("inputs").getDouble("cpu")).isBetween(0.0, 1.0);
         assertThat(scaling.getJsonObject("inputs").getDouble("p99RunMillis")).isPositive();
 
+        killedAtNanos = System.nanoTime();
         w1.kill();
         Await.until("work continues after the kill", Duration.ofSeconds(30), () -> statuses.size() > 200);
 
@@ -124,17 +128,22 @@ class ClusterFailoverIT {
           loading.set(false);
           CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get();
 
-          System.out.printf("failover: %d requests, statuses %s, answered early as owner lost: %s ms, slowest %d ms, "
-              + "runs adopted by survivors: %d%n", statuses.size(),
+          System.out.printf("failover: %d requests, statuses %s, answered as their node left (ms after the kill): %s, "
+              + "in flight at the kill answered within %d ms of it, slowest %d ms, runs adopted by survivors: %d%n",
+              statuses.size(),
               statuses.stream().collect(java.util.stream.Collectors.groupingBy(s -> s,
                   java.util.TreeMap::new, java.util.stream.Collectors.counting())), ownerLostMillis,
-              slowestMillis.stream().mapToLong(Long::longValue).max().orElse(0),
+              inFlightAtKillMillis.stream().mapToLong(Long::longValue).max().orElse(0), slowestMillis.stream().mapToLong(Long::longValue).max().orElse(0),
               w2.output().lines().filter(l -> l.contains("adopting run")).count()
                   + w3.output().lines().filter(l -> l.contains("adopting run")).count());
           assertThat(clientErrors).as("requests that hung or broke").isEmpty();
           // gateway timeout of a sync run: timeout 5 s + lock wait 3 s + 5 s, plus scheduling slack
           assertThat(slowestMillis).allMatch(ms -> ms < 15_000);
-          assertThat(ownerLostMillis).as("runs whose node died are answered early").allMatch(ms -> ms < 10_000);
+          assertThat(ownerLostMillis).as("runs whose node died, answered (ms after the kill)").allMatch(ms -> ms < 3_000);
+          // A request on a survivor may wait for a lock the dead node's run held: its lease (2 s) ends
+          // first; so the bound for everything in flight is 3 s plus that lease.
+          assertThat(inFlightAtKillMillis).as("requests in flight at the kill, answered (ms after it)")
+              .allMatch(ms -> ms < 5_000);
           assertThat(statuses).isNotEmpty().allMatch(s -> s == 200 || s == 502 || s == 503 || s == 504 || s == 409);
           assertThat(statuses.stream().filter(s -> s == 200).count()).isGreaterThan(statuses.size() / 2);
           assertThat(overlaps.get()).as("runs of one lock key inside the step at once").isZero();
@@ -200,7 +209,12 @@ class ClusterFailoverIT {
             .timeout(Duration.ofSeconds(20))
             .POST(HttpRequest.BodyPublishers.ofString("{\"input\":{\"key\":\"" + key + "\"}}")).build(),
             HttpResponse.BodyHandlers.ofString());
-        long millis = (System.nanoTime() - start) / 1_000_000;
+        long end = System.nanoTime();
+        long millis = (end - start) / 1_000_000;
+        long killedAt = killedAtNanos;
+        if (start < killedAt && end > killedAt) {
+          inFlightAtKillMillis.add((end - killedAt) / 1_000_000);
+        }
         statuses.add(response.statusCode());
         slowestMillis.add(millis);
         if (response.statusCode() != 200) {
@@ -208,7 +222,7 @@ class ClusterFailoverIT {
           JsonObject problem = new JsonObject(response.body());
           failures.add(problem);
           if (problem.getString("detail", "").contains("left the cluster")) {
-            ownerLostMillis.add(millis);
+            ownerLostMillis.add((end - killedAt) / 1_000_000);
           }
         }
       } catch (Exception | AssertionError e) {

@@ -6,6 +6,7 @@ import static dev.wfgateway.launcher.RedisClusterTopologyTest.since;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.launcher.TopologyNode.Answer;
+import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.RedisCommands;
 import dev.wfgateway.testkit.RedisSentinels;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class RedisSentinelTopologyTest {
       for (String runId : before) {
         assertThat(node.runStatus(runId)).as("run %s answered before the failover", runId).isEqualTo(200);
       }
-      assertThat(node.ready()).isEqualTo(200);
+      Await.until("ready again", Duration.ofSeconds(10), () -> node.ready() == 200);
       System.out.printf("sentinel failover: done %d ms after the kill; last failed run %s after the kill; %d failed of %d%n",
           TimeUnit.NANOSECONDS.toMillis(failedOverAt - killedAt), since(failedAfter(answers, 0), killedAt),
           failedAfter(answers, 0).size(), answers.size());

@@ -139,7 +139,11 @@ final class TopologyNode implements AutoCloseable {
   }
 
   int ready() {
-    return Await.result(node.request(HttpMethod.GET, "/health/ready").timeout(5_000).send()).statusCode();
+    HttpResponse<Buffer> ready = Await.result(node.request(HttpMethod.GET, "/health/ready").timeout(5_000).send());
+    if (ready.statusCode() != 200) {
+      System.out.println("not ready: " + ready.bodyAsString());
+    }
+    return ready.statusCode();
   }
 
   @Override

@@ -24,6 +24,15 @@ public final class Addresses {
    */
   public static final String WORKFLOW_READY = "platform.workflow.ready";
 
+  /**
+   * Beyond the contract: {@code <submit or status address>.<nodeId>} reaches that node's workflow
+   * verticle only, so that a gateway knows where its request went (and can resend it when that
+   * node leaves the cluster).
+   */
+  public static String onNode(String address, String nodeId) {
+    return address + "." + nodeId;
+  }
+
   private Addresses() {
   }
 }

@@ -33,6 +33,7 @@ public final class RateLimitVerticle extends VerticleBase {
 
   private final MeterRegistry registry;
   private MessageConsumer<Object> consumer;
+  private MessageConsumer<Object> nodeConsumer;
   private Redis redis;
   private Long probeTimer;
 
@@ -61,7 +62,9 @@ public final class RateLimitVerticle extends VerticleBase {
     }
     TenantRateLimiter tenants = new TenantRateLimiter(config.tenants(), limiter, metrics);
     consumer = vertx.eventBus().consumer(Addresses.RATELIMIT_CHECK, message -> answer(message, tenants));
-    return ready.compose(started -> consumer.completion());
+    nodeConsumer = vertx.eventBus().consumer(Addresses.onNode(Addresses.RATELIMIT_CHECK, NodeStatus.nodeId(vertx)),
+        message -> answer(message, tenants));
+    return ready.compose(started -> Future.all(consumer.completion(), nodeConsumer.completion()));
   }
 
   @Override
@@ -69,7 +72,7 @@ public final class RateLimitVerticle extends VerticleBase {
     if (probeTimer != null) {
       vertx.cancelTimer(probeTimer);
     }
-    Future<Void> unregistered = consumer.unregister();
+    Future<Void> unregistered = Future.all(consumer.unregister(), nodeConsumer.unregister()).mapEmpty();
     return redis == null ? unregistered : unregistered.eventually(() -> redis.close());
   }
 

@@ -31,6 +31,8 @@ final class ClusterActiveRuns implements ActiveRuns {
   private final Vertx vertx;
   private final String nodeId;
   private final Future<AsyncMap<String, String>> map;
+  /** The entry this node wrote for each of its runs, so that it removes its own entries only. */
+  private final java.util.Map<String, String> mine = new java.util.HashMap<>();
   private Set<String> lastMembers = Set.of();
   private long lastFullScanNanos = System.nanoTime();
 
@@ -57,9 +59,11 @@ final class ClusterActiveRuns implements ActiveRuns {
     JsonObject entry = new JsonObject().put("node", nodeId).put("request", context.request().toJson())
         .put("traceparent", context.traceparent());
     if (adoptedFrom != null) {
-      entry.put("adoptedFrom", adoptedFrom); // a gateway still waiting on the first node answers early
+      entry.put("adoptedFrom", adoptedFrom);
     }
-    return bounded(map.compose(m -> m.put(runId, entry.encode(), ttl)), "register", runId);
+    String encoded = entry.encode();
+    mine.put(runId, encoded);
+    return bounded(map.compose(m -> m.put(runId, encoded, ttl)), "register", runId);
   }
 
   /**
@@ -76,7 +80,12 @@ final class ClusterActiveRuns implements ActiveRuns {
 
   @Override
   public void ended(String runId) {
-    map.compose(m -> m.remove(runId))
+    String own = mine.remove(runId);
+    if (own == null) {
+      return;
+    }
+    // Only if it is still this node's entry: another node may have taken the run over meanwhile.
+    map.compose(m -> m.removeIfPresent(runId, own))
         .onFailure(e -> LOG.warning("could not clear active run " + runId + ": " + e.getMessage()));
   }
 

@@ -60,8 +60,42 @@ final class WorkflowEngine {
     this.metrics = metrics;
   }
 
-  /** {@code runId}: the id the gateway chose (so it can follow the run), or null for a new one. */
-  Future<Submitted> submit(SubmitRunRequest request, String traceparent, String runId) {
+  /**
+   * {@code runId}: the id the gateway chose (so it can follow the run), or null for a new one.
+   * {@code resentFrom}: the node this submit went to first, when the gateway sends it again because
+   * that node left the cluster before answering (see {@link #resent}).
+   */
+  Future<Submitted> submit(SubmitRunRequest request, String traceparent, String runId, String resentFrom) {
+    if (resentFrom != null && runId != null) {
+      return resent(request, traceparent, runId, resentFrom);
+    }
+    return submit(request, traceparent, runId, false);
+  }
+
+  /**
+   * A submit the first node may or may not have taken before it died. If it recorded the run, that
+   * record is the run: it is not started twice (the survivors adopt it, as its record says); an
+   * async submit is answered with the record, a sync one with a 503 naming the run. If there is no
+   * record, the first node never started it, and it is admitted here as if new.
+   */
+  private Future<Submitted> resent(SubmitRunRequest request, String traceparent, String runId, String resentFrom) {
+    return store.find(request.tenant(), runId)
+        .recover(e -> Future.failedFuture(unavailable("The run store is unavailable")))
+        .compose(existing -> {
+          if (existing == null) {
+            return submit(request, traceparent, runId, true);
+          }
+          if (request.async()) {
+            return Future.succeededFuture(new Submitted(existing.toJson(), false));
+          }
+          return Future.failedFuture(new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE
+              .problem("The node running this run (" + resentFrom + ") left the cluster; the run is started again "
+                  + "on another node, or dead-lettered if a step had begun; its record tells which")
+              .with("runId", runId).with("retryAfterSeconds", 1)));
+        });
+  }
+
+  private Future<Submitted> submit(SubmitRunRequest request, String traceparent, String runId, boolean resent) {
     if (draining) {
       return Future.failedFuture(new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE
           .problem("This node is shutting down").with("retryAfterSeconds", 1)));
@@ -80,7 +114,7 @@ final class WorkflowEngine {
     if (request.idempotencyKey() == null) {
       return admit(context, id).map(run -> new Submitted(run.toJson(), false));
     }
-    return submitOnce(context, id);
+    return submitOnce(context, id, resent);
   }
 
   /**
@@ -88,7 +122,7 @@ final class WorkflowEngine {
    * failed or timed out) is stored and replayed; a request refused before its run started stores
    * nothing and frees the key.
    */
-  private Future<Submitted> submitOnce(RunContext context, String runId) {
+  private Future<Submitted> submitOnce(RunContext context, String runId, boolean resent) {
     SubmitRunRequest request = context.request();
     IdempotencyScope scope = new IdempotencyScope(request.tenant(), request.workflow(), request.idempotencyKey());
     IdempotencyRecord claim = IdempotencyRecord.inProgress(Fingerprint.of(request.input()), runId);
@@ -96,7 +130,8 @@ final class WorkflowEngine {
         .plus(context.definition().lock() == null ? Duration.ZERO : context.definition().lock().maxWait());
     return idempotency.claim(scope, claim, claimTtl)
         .recover(e -> Future.failedFuture(unavailable("The idempotency store is unavailable")))
-        .compose(existing -> existing != null ? replay(existing, claim)
+        // A resent submit finds the claim its first node made for this very run, and carries on with it.
+        .compose(existing -> existing != null && !(resent && ownClaim(existing, claim)) ? replay(existing, claim)
             : admit(context, runId).transform(ar -> {
               if (ar.succeeded()) {
                 JsonObject body = ar.result().toJson();
@@ -109,6 +144,11 @@ final class WorkflowEngine {
                   : idempotency.release(scope, claim).otherwiseEmpty();
               return kept.transform(v -> Future.failedFuture(ar.cause()));
             }));
+  }
+
+  private static boolean ownClaim(IdempotencyRecord existing, IdempotencyRecord claim) {
+    return !existing.completed() && claim.runId().equals(existing.runId())
+        && existing.fingerprint().equals(claim.fingerprint());
   }
 
   private Future<Void> store(IdempotencyScope scope, IdempotencyRecord completed) {
@@ -134,7 +174,7 @@ final class WorkflowEngine {
   }
 
   private Future<RunRecord> admit(RunContext context, String runId) {
-    return admit(context, runId, null);
+    return admit(context, runId, null, false);
   }
 
   /**
@@ -142,9 +182,10 @@ final class WorkflowEngine {
    * record is created only if absent; if that write does not answer in time, the run is not
    * started and a {@code failed} record is written in its place, so a write that lands late can
    * never leave a queued run nobody runs. A run adopted from a departed node ({@code adoptedFrom})
-   * overwrites its record.
+   * overwrites its queued record ({@code overwrite}); one the departed node never recorded is
+   * created like a new run, so that it cannot also be started by a resent submit (see {@link #resent}).
    */
-  private Future<RunRecord> admit(RunContext context, String runId, String adoptedFrom) {
+  private Future<RunRecord> admit(RunContext context, String runId, String adoptedFrom, boolean overwrite) {
     boolean restart = adoptedFrom != null;
     SubmitRunRequest request = context.request();
     Future<TenantBulkhead.Permit> slot = bulkhead(request.tenant()).admit();
@@ -158,7 +199,7 @@ final class WorkflowEngine {
     Future<Void> registered = restart ? activeRuns.adopted(context, runId, adoptedFrom)
         : activeRuns.admitted(context, runId);
     Future<Void> recorded = registered.otherwiseEmpty()
-        .compose(v -> restart ? store.save(queued, config.runs().retention())
+        .compose(v -> overwrite ? store.save(queued, config.runs().retention())
             : store.create(queued, config.runs().retention()))
         .recover(e -> Future.failedFuture(e instanceof ProblemException ? e
             : unavailable("The run store is unavailable")))
@@ -210,8 +251,11 @@ final class WorkflowEngine {
       RunRecord orphan = record != null ? record
           : RunRecord.queued(runId, request.tenant(), request.workflow(), request.input(), Instant.now().toString());
       switch (action) {
-        case RESTART -> admit(context, runId, deadNode)
-            .onFailure(e -> executor.reject(context, orphan, "could not be restarted: " + e.getMessage()));
+        case RESTART -> admit(context, runId, deadNode, record != null).onFailure(e -> {
+          if (!(e instanceof ProblemException pe && pe.problem().type() == ProblemType.RUN_ID_TAKEN)) {
+            executor.reject(context, orphan, "could not be restarted: " + e.getMessage());
+          } // else a resent submit started it first, on another node
+        });
         case DEAD_LETTER -> executor.abandon(context, orphan, deadNode);
         case LEAVE -> {
         }

@@ -12,6 +12,7 @@ import dev.wfgateway.common.messages.SubmitRunRequest;
 import dev.wfgateway.common.redis.RedisClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -21,6 +22,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Redis;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -88,17 +90,21 @@ public final class WorkflowVerticle extends VerticleBase {
       probeTimer = vertx.setPeriodic(PROBE_INTERVAL_MILLIS, id -> health.check());
     }
 
-    return Future.all(
+    String node = NodeStatus.nodeId(vertx);
+    Handler<Message<Object>> status = message -> answer(message,
+        body -> engine.status(RunStatusRequest.fromJson(body)).map(run -> run.toJson()));
+    return Future.all(List.of(
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_SUBMIT, this::submit).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_STATUS, message -> answer(message,
-            body -> engine.status(RunStatusRequest.fromJson(body)).map(run -> run.toJson()))).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.onNode(Addresses.WORKFLOW_SUBMIT, node), this::submit).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_STATUS, status).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.onNode(Addresses.WORKFLOW_STATUS, node), status).completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_READY,
             message -> message.reply(health.describe().put("draining", engine.draining()))).completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_BREAKERS + "." + NodeStatus.nodeId(vertx),
             message -> answer(message, body -> Future.succeededFuture(new JsonObject()
                 .put("node", NodeStatus.nodeId(vertx)).put("breakers", breakers.describe())))).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.WORKFLOW_BREAKERS_RESET, message -> breakers.reset(message.body().getString("name")))
-            .completion());
+            .completion()));
   }
 
   private void submit(Message<Object> message) {
@@ -109,7 +115,7 @@ public final class WorkflowVerticle extends VerticleBase {
     Future<Submitted> submitted;
     try {
       submitted = engine.submit(withRequestId(SubmitRunRequest.fromJson(body), message),
-          message.headers().get(Headers.TRACEPARENT), chosenRunId(message));
+          message.headers().get(Headers.TRACEPARENT), chosenRunId(message), message.headers().get(Headers.RESENT));
     } catch (ProblemException e) {
       submitted = Future.failedFuture(e);
     }
