@@ -1,13 +1,16 @@
 package dev.wfgateway.bench;
 
 import dev.wfgateway.testkit.Await;
+import dev.wfgateway.testkit.RedisCluster;
 import dev.wfgateway.testkit.RedisFixture;
+import dev.wfgateway.testkit.RedisSentinels;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +51,11 @@ final class ChaosSuite {
   static final Duration RUNS_SETTLE = Duration.ofSeconds(60);
   static final String NODE_RESTART = "workflow-node-restart";
   static final List<String> IN_PROCESS = List.of("downstream-500", "downstream-hang", "dlq-redeploy", "redis-restart");
+  /** Production Redis topologies: one in-process node on a real Redis Cluster or behind real sentinels. */
+  static final List<String> TOPOLOGY = List.of("redis-cluster-replica-kill", "redis-cluster-master-kill",
+      "redis-cluster-master-pause", "redis-sentinel-failover");
+  /** Long enough for the cluster (node timeout 2 s) or the sentinels to fail over inside the fault. */
+  static final Duration FAILOVER_FOR = Duration.ofSeconds(8);
   /** Every answer of a scenario, one line each, for a look at its timeline. */
   private static final Path ANSWERS = Path.of("target", "chaos-answers");
 
@@ -87,6 +95,7 @@ final class ChaosSuite {
     int failures = 0;
     try (RedisFixture redis = RedisFixture.start()) {
       failures += runInProcess(redis);
+      failures += runTopologies();
       if (selected(NODE_RESTART)) {
         failures += runNodeRestart(redis.url()) ? 0 : 1;
       }
@@ -137,6 +146,70 @@ final class ChaosSuite {
       Await.result(gateway.close());
     }
     return failures;
+  }
+
+  /**
+   * The faults of a production topology, each on a fresh cluster or sentinel set: its recovery is
+   * also reported from the moment of the fault, since a failover heals before the fault "ends".
+   */
+  private int runTopologies() throws Exception {
+    int failures = 0;
+    String slot = "{" + BenchConfig.TENANT + "}";
+    for (String scenario : TOPOLOGY.stream().filter(this::selected).toList()) {
+      long[] injectedAt = new long[1];
+      if (scenario.startsWith("redis-cluster")) {
+        try (RedisCluster cluster = RedisCluster.start(Duration.ofSeconds(2))) {
+          RedisCluster.Node master = cluster.masterForKey(slot);
+          RedisCluster.Node victim = scenario.equals("redis-cluster-replica-kill") ? cluster.replicaOf(master) : master;
+          Fault fault = switch (scenario) {
+            case "redis-cluster-replica-kill" -> new Fault(scenario, () -> injectedAt[0] = kill(cluster, victim),
+                () -> cluster.restart(victim));
+            case "redis-cluster-master-kill" -> new Fault(scenario, () -> injectedAt[0] = kill(cluster, victim),
+                FAILOVER_FOR, () -> cluster.restart(victim));
+            default -> new Fault(scenario, () -> {
+              injectedAt[0] = System.nanoTime();
+              cluster.pause(victim);
+            }, FAILOVER_FOR, () -> {
+              cluster.resume(victim);
+              cluster.awaitReady(Duration.ofSeconds(30));
+            });
+          };
+          failures += runOnTopology(fault, new JsonObject().put("type", "cluster")
+              .put("endpoints", new JsonArray(List.copyOf(cluster.endpoints()))), injectedAt) ? 0 : 1;
+        }
+      } else {
+        try (RedisSentinels sentinels = RedisSentinels.start("prod")) {
+          Fault fault = new Fault(scenario, () -> {
+            injectedAt[0] = System.nanoTime();
+            sentinels.killMaster();
+          }, FAILOVER_FOR, () -> sentinels.awaitFailover(Duration.ofSeconds(30)));
+          failures += runOnTopology(fault, new JsonObject().put("type", "sentinel").put("masterName", "prod")
+              .put("endpoints", new JsonArray(List.copyOf(sentinels.endpoints()))), injectedAt) ? 0 : 1;
+        }
+      }
+    }
+    return failures;
+  }
+
+  private static long kill(RedisCluster cluster, RedisCluster.Node node) {
+    long now = System.nanoTime();
+    cluster.kill(node);
+    return now;
+  }
+
+  private boolean runOnTopology(Fault fault, JsonObject redis, long[] injectedAt) throws Exception {
+    try (PlatformUnderTest node = new PlatformUnderTest(redis)) {
+      HttpTarget gateway = new HttpTarget(loadVertx, node.gatewayPort());
+      Await.result(OpenLoopLoad.run(context, "warm-up", RATE, Duration.ZERO, Duration.ofSeconds(3),
+          i -> submit(gateway, i, new ArrayList<>()).map(Outcome.OK)), Duration.ofSeconds(30));
+      boolean passed = runScenario(fault, gateway, node.echo.locked(), duration.plus(FAILOVER_FOR), answers -> {
+        System.out.println(fault.name() + ": every request succeeded again from "
+            + ChaosVerdict.recoveryMillis(answers, injectedAt[0]) + " ms after the fault");
+        return List.of();
+      });
+      Await.result(gateway.close());
+      return passed;
+    }
   }
 
   /** SIGKILLs one workflow node of a three-node cluster under load, then starts it again. */

@@ -34,12 +34,18 @@ final class PlatformUnderTest implements AutoCloseable {
   private String dlqDeployment;
 
   PlatformUnderTest(String redisUrl) throws Exception {
+    this(redisUrl == null ? null : new JsonObject().put("url", redisUrl));
+  }
+
+  /** {@code redis}: the configuration's {@code redis} section (a cluster, sentinels, ...), or null for the local backend. */
+  PlatformUnderTest(JsonObject redis) throws Exception {
     vertx = TestVertx.guard(Vertx.builder()
         .with(TestVertx.options().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry)).build());
     dir = Files.createTempDirectory("wfgateway-bench");
     Await.result(vertx.deployVerticle(echo));
-    config = Await.result(BenchConfig.load(vertx, dir, echo.httpPort(), redisUrl));
+    JsonObject loaded = Await.result(BenchConfig.load(vertx, dir, echo.httpPort(), null));
+    config = redis == null ? loaded : loaded.put("redis", redis);
     Await.result(deployDlq(), Duration.ofSeconds(60));
     JsonObject withoutDlq = config.copy().put("verticles", new JsonArray().add("ratelimit").add("workflow").add("gateway"));
     platform = Await.result(Platform.start(vertx, withoutDlq, registry), Duration.ofSeconds(60));
