@@ -113,9 +113,14 @@ final class RedisFencedLocks implements RunLocks {
       return token;
     }
 
+    /**
+     * Asked before every step. Two renewals in a row that did not happen (a starved node, a Redis
+     * that stopped answering) leave less than a third of the lease: too little to start a step
+     * that another run might then overlap, so the lease counts as lost already.
+     */
     @Override
     public boolean lost() {
-      if (!lost && !released && System.nanoTime() - lastRenewedNanos >= ttl.toNanos()) {
+      if (!lost && !released && System.nanoTime() - lastRenewedNanos >= ttl.toNanos() * 2 / 3) {
         markLost();
       }
       return lost;
