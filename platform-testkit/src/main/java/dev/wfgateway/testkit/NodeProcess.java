@@ -63,6 +63,14 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** Waits for the node to exit by itself and returns its exit code; fails with its output if it does not. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " did not exit within " + timeout + "; its output:\n" + output());
+    }
+    return process.exitValue();
+  }
+
   /** SIGKILL: the node dies without any chance to clean up. */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
