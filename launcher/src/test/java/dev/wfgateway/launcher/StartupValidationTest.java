@@ -33,6 +33,13 @@ class StartupValidationTest {
     TestVertx.close(vertx);
   }
 
+  /** Starts a node on {@code conf} as the launcher would; the failure it must stop with. */
+  private Throwable startFailure(Path conf) {
+    JsonObject config = Await.result(ConfigLoader.load(vertx, conf.toString(),
+        Map.of("DLQ_JOURNAL_DIR", dir.resolve("dlq").toString(), "HTTP_PORT", "0")));
+    return Await.failure(Platform.start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+  }
+
   @Test
   void refusesToStartOnABrokenWorkflowDefinition() throws Exception {
     Path conf = dir.resolve("broken.yaml");
@@ -46,10 +53,7 @@ class StartupValidationTest {
         "      - { name: score, retry: fastest, eventbus: { address: risk.score } }",
         "      - { name: score, http: { url: /relative } }",
         ""));
-    JsonObject config = Await.result(ConfigLoader.load(vertx, conf.toString(),
-        Map.of("DLQ_JOURNAL_DIR", dir.resolve("dlq").toString(), "HTTP_PORT", "0")));
-
-    Throwable failure = Await.failure(Platform.start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+    Throwable failure = startFailure(conf);
 
     assertThat(failure).isInstanceOf(ConfigException.class);
     assertThat(((ConfigException) failure).problems()).hasSize(4).anySatisfy(p -> assertThat(p)
@@ -68,10 +72,7 @@ class StartupValidationTest {
         "redis: { type: sentinel, endpoints: [\"redis://127.0.0.1:26379\"], masterNam: prod }",
         "tracing: { otlpEndpoint: \"http://127.0.0.1:4318\" }",
         ""));
-    JsonObject config = Await.result(ConfigLoader.load(vertx, conf.toString(),
-        Map.of("DLQ_JOURNAL_DIR", dir.resolve("dlq").toString(), "HTTP_PORT", "0")));
-
-    Throwable failure = Await.failure(Platform.start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+    Throwable failure = startFailure(conf);
 
     assertThat(failure).isInstanceOf(ConfigException.class);
     assertThat(((ConfigException) failure).problems())
