@@ -1,5 +1,6 @@
 package dev.wfgateway.dlq;
 
+import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqFilter;
 import dev.wfgateway.common.redis.LuaScript;
@@ -70,7 +71,7 @@ final class RedisDeadLetterStore implements DeadLetterStore {
   private long drainTimer = -1;
 
   RedisDeadLetterStore(Vertx vertx, Redis redis, Duration commandTimeout, int maxEntriesPerTenant, Duration ttl,
-      Clock clock, DeadLetterJournal spoolJournal, WritableStatus status) {
+      Clock clock, JsonLinesJournal spoolJournal, WritableStatus status) {
     this.vertx = vertx;
     this.redis = redis;
     this.commandTimeoutMillis = Math.max(1, commandTimeout.toMillis());
