@@ -47,7 +47,8 @@ class StartupValidationTest {
         "      - { name: score, http: { url: /relative } }",
         ""));
     JsonObject config = Await.result(ConfigLoader.load(vertx, conf.toString(),
-        Map.of("DLQ_JOURNAL_DIR", dir.resolve("dlq").toString(), "HTTP_PORT", "0")));
+        Map.of("DLQ_JOURNAL_DIR", dir.resolve("dlq").toString(), "RUNS_JOURNAL_DIR", dir.resolve("runs").toString(),
+            "HTTP_PORT", "0")));
 
     Throwable failure = Await.failure(Platform.start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
 
