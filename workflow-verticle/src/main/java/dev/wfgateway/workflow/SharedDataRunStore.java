@@ -1,29 +1,66 @@
 package dev.wfgateway.workflow;
 
 import dev.wfgateway.common.messages.RunRecord;
+import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 
-/** Local backend: a Vert.x async map with TTL (cluster-wide when clustered under Hazelcast). */
+/**
+ * Local backend: a Vert.x async map with TTL (cluster-wide when clustered under Hazelcast) that
+ * answers reads, and this node's {@link RunJournal} that makes writes durable: a write completes
+ * only once its record is fsynced, and {@link #open} puts the journal's records back after a restart.
+ */
 final class SharedDataRunStore implements RunStore {
   private final Future<AsyncMap<String, String>> map;
+  private final RunJournal journal;
+  private final Clock clock;
 
-  SharedDataRunStore(Vertx vertx) {
+  SharedDataRunStore(Vertx vertx, RunJournal journal, Clock clock) {
     this.map = vertx.sharedData().getAsyncMap("platform.runs");
+    this.journal = journal;
+    this.clock = clock;
+  }
+
+  /**
+   * Replays the journal into the map; completes with the runs it held unfinished whose records it
+   * put back, which this node must take over. A run whose record the map already holds (a cluster
+   * that lived on while this node was away) is left to the cluster: a survivor adopted it.
+   */
+  Future<List<JournaledRun>> open() {
+    return journal.replay().compose(runs -> map.compose(m -> Future.all(runs.stream()
+            .map(run -> restore(m, run)).toList())))
+        .map(restored -> restored.<JournaledRun>list().stream().filter(Objects::nonNull).toList());
+  }
+
+  /** The run when it is unfinished and its record was put back, else null. */
+  private Future<JournaledRun> restore(AsyncMap<String, String> m, JournaledRun run) {
+    long ttl = run.expiresAtMillis() - clock.millis();
+    if (ttl <= 0) {
+      return Future.succeededFuture();
+    }
+    return m.putIfAbsent(run.key(), run.run().toJson().encode(), ttl)
+        .map(previous -> previous == null && !run.run().status().isFinal() ? run : null);
   }
 
   @Override
   public Future<Void> save(RunRecord run, Duration retention) {
-    return map.compose(m -> m.put(key(run.tenant(), run.runId()), run.toJson().encode(), retention.toMillis()));
+    return Future.all(journal.append(run, null, retention),
+        map.compose(m -> m.put(key(run.tenant(), run.runId()), run.toJson().encode(), retention.toMillis())))
+        .mapEmpty();
   }
 
   @Override
-  public Future<Void> create(RunRecord run, Duration retention) {
+  public Future<Void> create(RunRecord run, SubmitRunRequest request, Duration retention) {
+    // The map decides whether the id is free; only then is the run journaled, so a taken id never is.
     return map.compose(m -> m.putIfAbsent(key(run.tenant(), run.runId()), run.toJson().encode(), retention.toMillis()))
-        .compose(previous -> previous == null ? Future.<Void>succeededFuture() : Future.failedFuture(RunStore.taken(run)));
+        .compose(previous -> previous == null ? journal.append(run, request, retention)
+            : Future.failedFuture(RunStore.taken(run)));
   }
 
   @Override
@@ -32,7 +69,7 @@ final class SharedDataRunStore implements RunStore {
         .map(json -> json == null ? null : RunRecord.fromJson(new JsonObject(json)));
   }
 
-  private static String key(String tenant, String runId) {
+  static String key(String tenant, String runId) {
     return tenant + ":" + runId;
   }
 }

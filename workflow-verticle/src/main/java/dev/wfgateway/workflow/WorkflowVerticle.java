@@ -7,6 +7,7 @@ import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.PlatformConfig;
+import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.messages.RunStatusRequest;
 import dev.wfgateway.common.messages.SubmitRunRequest;
 import dev.wfgateway.common.redis.RedisClients;
@@ -20,7 +21,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Redis;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -39,6 +43,7 @@ public final class WorkflowVerticle extends VerticleBase {
   private DeadLetterSender deadLetters;
   private WebClient webClient;
   private Redis redis;
+  private RunJournal runJournal;
 
   public WorkflowVerticle(MeterRegistry registry) {
     this.registry = registry;
@@ -52,13 +57,19 @@ public final class WorkflowVerticle extends VerticleBase {
     RunStore store;
     RunLocks locks;
     IdempotencyStore idempotency;
+    Future<List<JournaledRun>> unfinished;
     if (config.redisBackend()) {
       redis = RedisClients.create(vertx, config.redis());
       store = new RedisRunStore(redis, config.redis().commandTimeout());
       locks = new RedisFencedLocks(vertx, redis, config.redis().commandTimeout(), metrics.leasesLost());
       idempotency = new RedisIdempotencyStore(redis, config.redis().commandTimeout());
+      unfinished = Future.succeededFuture(List.of());
     } else {
-      store = new SharedDataRunStore(vertx);
+      Clock clock = Clock.systemUTC();
+      runJournal = new RunJournal(new JsonLinesJournal(vertx, Path.of(config.runs().journalDir())), clock);
+      SharedDataRunStore journaled = new SharedDataRunStore(vertx, runJournal, clock);
+      store = journaled;
+      unfinished = journaled.open();
       locks = new SharedDataRunLocks(vertx);
       idempotency = new SharedDataIdempotencyStore(vertx);
     }
@@ -81,7 +92,7 @@ public final class WorkflowVerticle extends VerticleBase {
       reaperTimer = vertx.setPeriodic(REAP_INTERVAL_MILLIS, id -> clusterRuns.reap(engine::adoptOrphan));
     }
 
-    return Future.all(
+    return unfinished.compose(runs -> Future.all(
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_SUBMIT, this::submit).completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_STATUS, message -> answer(message,
             body -> engine.status(RunStatusRequest.fromJson(body)).map(run -> run.toJson()))).completion(),
@@ -89,7 +100,8 @@ public final class WorkflowVerticle extends VerticleBase {
             message -> answer(message, body -> Future.succeededFuture(new JsonObject()
                 .put("node", NodeStatus.nodeId(vertx)).put("breakers", breakers.describe())))).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.WORKFLOW_BREAKERS_RESET, message -> breakers.reset(message.body().getString("name")))
-            .completion());
+            .completion())
+        .onSuccess(v -> engine.recover(runs)));
   }
 
   private void submit(Message<Object> message) {
@@ -156,7 +168,7 @@ public final class WorkflowVerticle extends VerticleBase {
     return engine.drain(shutdownGrace).eventually(() -> {
       deadLetters.stop();
       webClient.close();
-      return redis == null ? Future.succeededFuture() : redis.close();
+      return redis == null ? runJournal.close() : redis.close();
     });
   }
 }

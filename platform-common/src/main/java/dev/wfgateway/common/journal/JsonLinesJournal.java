@@ -59,9 +59,13 @@ public final class JsonLinesJournal {
   private record PendingRewrite(String name, Supplier<List<String>> liveRecords, Promise<Void> done) {
   }
 
+  /** The lines a compaction keeps, and how many records it read and dropped. */
+  private record Kept(List<String> lines, int dropped) {
+  }
+
   /** Maps the text of a file (whole lines) to the records to keep; runs on a worker thread. */
   private interface Fold {
-    List<String> keep(Path file, String text);
+    Kept keep(Path file, String text);
   }
 
   /** A compaction waiting for its turn to note where the file ends: what lies before is what it folds. */
@@ -69,14 +73,14 @@ public final class JsonLinesJournal {
   }
 
   /** A folded compaction waiting for its turn to copy what was appended since {@code end} and swap the files. */
-  private record PendingSwap(String name, Path temp, long end, int kept, Promise<Integer> done) {
+  private record PendingSwap(String name, Path temp, long end, int dropped, Promise<Integer> done) {
   }
 
   private record Batch(List<PendingRewrite> rewrites, Map<String, List<String>> rewriteRecords,
       List<PendingSwap> swaps, List<PendingCompaction> compactions, List<PendingLine> lines) {
   }
 
-  /** What a batch found: where each compaction's file ended, and how many records each swapped file holds. */
+  /** What a batch found: where each compaction's file ended, and how each swap went. */
   private record BatchResult(List<Long> compactionEnds, List<Future<Integer>> swaps) {
   }
 
@@ -224,7 +228,7 @@ public final class JsonLinesJournal {
    * records up to there, oldest first, and writes the lines {@code live} returns to a temp file
    * (fsynced) while appends go on; in turn again, the lines appended meanwhile are copied after them
    * and the temp file replaces the old one (atomic rename). Call after the file was replayed, one
-   * compaction of a file at a time. Completes with the number of records the new file holds.
+   * compaction of a file at a time. Completes with the number of records it dropped.
    */
   public <R> Future<Integer> compact(String name, LineReader<R> reader, Function<List<R>, List<String>> live) {
     if (closed) {
@@ -234,7 +238,8 @@ public final class JsonLinesJournal {
     pendingCompactions.add(new PendingCompaction(name, (file, text) -> {
       List<R> records = new ArrayList<>();
       readWholeLines(file, text, reader, records);
-      return live.apply(records);
+      List<String> kept = live.apply(records);
+      return new Kept(kept, records.size() - kept.size());
     }, done));
     writeNext();
     return done.future();
@@ -308,8 +313,8 @@ public final class JsonLinesJournal {
     Path file = fileOf(compaction.name());
     vertx.executeBlocking(() -> {
       String text = new String(readPrefix(file, end), StandardCharsets.UTF_8);
-      List<String> kept = compaction.fold().keep(file, text);
-      return new PendingSwap(compaction.name(), writeTemp(compaction.name(), kept), end, kept.size(),
+      Kept kept = compaction.fold().keep(file, text);
+      return new PendingSwap(compaction.name(), writeTemp(compaction.name(), kept.lines()), end, kept.dropped(),
           compaction.done());
     }, false).onComplete(folded -> {
       folding--;
@@ -342,9 +347,9 @@ public final class JsonLinesJournal {
   /** A compaction that fails leaves the old file as it was, and the appends of its batch unharmed. */
   private Future<Integer> swap(PendingSwap swap) {
     try {
-      int records = swap.kept() + copyTail(fileOf(swap.name()), swap.end(), swap.temp());
+      copyTail(fileOf(swap.name()), swap.end(), swap.temp());
       replaceWith(swap.name(), swap.temp());
-      return Future.succeededFuture(records);
+      return Future.succeededFuture(swap.dropped());
     } catch (IOException e) {
       try {
         Files.deleteIfExists(swap.temp());
@@ -366,7 +371,10 @@ public final class JsonLinesJournal {
       FileChannel channel = files.get(nameLines.getKey());
       if (channel == null) {
         Path file = fileOf(nameLines.getKey());
-        created |= !Files.exists(file);
+        if (!Files.exists(file)) {
+          Files.createDirectories(dir);
+          created = true;
+        }
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.APPEND);
         files.put(nameLines.getKey(), channel);
@@ -392,9 +400,8 @@ public final class JsonLinesJournal {
     return buffer.array();
   }
 
-  /** Appends the file's bytes from {@code from} on to {@code temp} and fsyncs it; returns how many lines they were. */
-  private static int copyTail(Path file, long from, Path temp) throws IOException {
-    int lines = 0;
+  /** Appends the file's bytes from {@code from} on to {@code temp} and fsyncs it. */
+  private static void copyTail(Path file, long from, Path temp) throws IOException {
     try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
          FileChannel target = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
@@ -403,9 +410,6 @@ public final class JsonLinesJournal {
       while ((read = source.read(buffer, position)) > 0) {
         position += read;
         buffer.flip();
-        for (int i = 0; i < buffer.limit(); i++) {
-          lines += buffer.get(i) == '\n' ? 1 : 0;
-        }
         while (buffer.hasRemaining()) {
           target.write(buffer);
         }
@@ -413,7 +417,6 @@ public final class JsonLinesJournal {
       }
       target.force(false);
     }
-    return lines;
   }
 
   private Path writeTemp(String name, List<String> records) throws IOException {
