@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The embedded backend: an in-memory index per tenant, ordered by id, backed by the tenant's
@@ -76,7 +77,8 @@ final class LocalDeadLetterStore implements DeadLetterStore {
   public Future<Void> open() {
     return journal.names()
         .compose(tenants -> Future.all(tenants.stream()
-            .map(tenant -> journal.replay(tenant, JournalRecord.READER, records -> rebuild(tenant, records))).toList()))
+            .map(tenant -> journal.replay(tenant, JournalRecord.READER,
+                Collectors.collectingAndThen(Collectors.toList(), records -> rebuild(tenant, records)))).toList()))
         .onFailure(failure -> writable.handle(false))
         .map(rebuilt -> {
           rebuilt.<TenantLog>list().forEach(log -> {

@@ -11,28 +11,21 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collector;
 
 /**
  * The local backend's run records on disk: every save of a run record is a line of
  * {@code runs.jsonl} ({@link JournaledRun}), and completes only once it is fsynced (group commit:
  * saves that arrive while an fsync is in flight share the next). At start the newest line of each
- * run wins and lines past their retention are dropped. The file is compacted from itself (newest
- * live line of each run, in the order last written) once it has grown to twice the lines the last
- * replay or compaction kept. Used on one event loop.
+ * run wins and lines past their retention are dropped. The file is compacted from itself (the
+ * newest live line of each run, in the order last written) once it has grown to twice the lines
+ * the last replay or compaction kept. Used on one event loop.
  */
 final class RunJournal {
   private static final System.Logger LOG = System.getLogger(RunJournal.class.getName());
   static final String NAME = "runs";
   /** Below this many lines a file is never compacted: rewriting it would cost more than it saves. */
   static final int COMPACT_MIN_RECORDS = 1000;
-
-  static final JsonLinesJournal.LineReader<JournaledRun> READER = line -> {
-    try {
-      return JournaledRun.fromJson(new JsonObject(line));
-    } catch (RuntimeException e) {
-      return null;
-    }
-  };
 
   private final JsonLinesJournal journal;
   private final Clock clock;
@@ -46,29 +39,49 @@ final class RunJournal {
     this.clock = clock;
   }
 
-  /** The newest line of each run that has not expired, oldest write first; call once, before any append. */
-  Future<List<JournaledRun>> replay() {
-    long[] read = new long[1];
-    return journal.replay(NAME, READER, lines -> {
-      read[0] = lines.size();
-      return newestLive(lines, clock.millis());
-    }).onSuccess(live -> {
-      records = read[0];
-      keptAtLastCompaction = live.size();
-      maybeCompact();
-    });
+  /**
+   * The newest line of each run that has not expired, oldest write first, each checked to hold a
+   * readable record (one that does not is left out with a warning); call once, before any append.
+   */
+  Future<List<RunLine>> replay() {
+    long now = clock.millis();
+    return journal.replay(NAME, RunLine.READER, Collector.of(() -> new NewestLines(now), NewestLines::add,
+            (a, b) -> a, newest -> new Replayed(newest.read, readable(newest.live()))))
+        .map(replayed -> {
+          records = replayed.read();
+          keptAtLastCompaction = replayed.live().size();
+          maybeCompact();
+          return replayed.live();
+        });
+  }
+
+  private record Replayed(long read, List<RunLine> live) {
+  }
+
+  private static List<RunLine> readable(List<RunLine> lines) {
+    return lines.stream().filter(line -> {
+      try {
+        RunRecord.fromJson(new JsonObject(line.runJson()));
+        return true;
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "run journal: skipping the unreadable newest record of run {0}: {1}", line.key(),
+            line.text());
+        return false;
+      }
+    }).toList();
   }
 
   /**
-   * Appends the run's record, kept for {@code retention} from now; {@code request} is the request
-   * that admitted it, given on the line that creates the run and null on later ones.
+   * Appends a run's record ({@code runJson}, its JSON text as the store keeps it), kept for
+   * {@code retention} from now; {@code request} is the request that admitted the run, given on the
+   * line that creates it and null on later ones.
    */
-  Future<Void> append(RunRecord run, SubmitRunRequest request, Duration retention) {
-    JournaledRun line = new JournaledRun(run, clock.millis() + retention.toMillis(), request);
-    return journal.append(NAME, line.toJson().encode()).onSuccess(v -> {
-      records++;
-      maybeCompact();
-    });
+  Future<Void> append(String runJson, SubmitRunRequest request, Duration retention) {
+    return journal.append(NAME, JournaledRun.line(clock.millis() + retention.toMillis(), request, runJson))
+        .onSuccess(v -> {
+          records++;
+          maybeCompact();
+        });
   }
 
   Future<Void> close() {
@@ -76,19 +89,45 @@ final class RunJournal {
   }
 
   /**
-   * Newest wins: a run's later line replaces its earlier ones, keeping the request an earlier line
-   * carried while the run has not finished (a finished run needs it no more).
+   * Newest wins: a run's later line replaces its earlier ones. While the run has not finished, the
+   * line that carried its admitting request is remembered, and the kept line gets the request if
+   * it lacks it (a finished run needs it no more).
    */
-  static List<JournaledRun> newestLive(List<JournaledRun> lines, long nowMillis) {
-    Map<String, JournaledRun> newest = new LinkedHashMap<>();
-    for (JournaledRun line : lines) {
-      JournaledRun earlier = newest.remove(line.key()); // removed and put again: ordered by last write
-      newest.put(line.key(), line.request() == null && earlier != null ? line.withRequest(earlier.request()) : line);
+  private static final class NewestLines {
+    private record Newest(RunLine line, RunLine admitting) {
     }
-    return newest.values().stream()
-        .filter(run -> run.expiresAtMillis() > nowMillis)
-        .map(run -> run.run().status().isFinal() ? run.withRequest(null) : run)
-        .toList();
+
+    private final long nowMillis;
+    private final Map<String, Newest> byRun = new LinkedHashMap<>();
+    private long read;
+
+    NewestLines(long nowMillis) {
+      this.nowMillis = nowMillis;
+    }
+
+    void add(RunLine line) {
+      read++;
+      Newest earlier = byRun.remove(line.key()); // removed and put again: ordered by last write
+      RunLine admitting = line.carriesRequest() ? line : earlier == null ? null : earlier.admitting();
+      byRun.put(line.key(), new Newest(line, line.status().isFinal() ? null : admitting));
+    }
+
+    List<RunLine> live() {
+      return byRun.values().stream().filter(n -> n.line().expiresAtMillis() > nowMillis)
+          .map(NewestLines::withRequest).toList();
+    }
+
+    private static RunLine withRequest(Newest newest) {
+      RunLine line = newest.line();
+      if (line.carriesRequest() || newest.admitting() == null) {
+        return line;
+      }
+      try {
+        return RunLine.of(line.decode().withRequest(newest.admitting().decode().request()));
+      } catch (RuntimeException e) {
+        return line; // a damaged line shows up, and is left out, when it is replayed
+      }
+    }
   }
 
   private void maybeCompact() {
@@ -96,8 +135,9 @@ final class RunJournal {
       return;
     }
     compacting = true;
-    journal.compact(NAME, READER, lines -> newestLive(lines, clock.millis()).stream()
-            .map(run -> run.toJson().encode()).toList())
+    long now = clock.millis();
+    journal.compact(NAME, RunLine.READER, Collector.of(() -> new NewestLines(now), NewestLines::add, (a, b) -> a,
+            newest -> newest.live().stream().map(RunLine::text).toList()))
         .onComplete(dropped -> {
           compacting = false;
           if (dropped.succeeded()) {

@@ -33,33 +33,35 @@ final class SharedDataRunStore implements RunStore {
    * that lived on while this node was away) is left to the cluster: a survivor adopted it.
    */
   Future<List<JournaledRun>> open() {
-    return journal.replay().compose(runs -> map.compose(m -> Future.all(runs.stream()
-            .map(run -> restore(m, run)).toList())))
-        .map(restored -> restored.<JournaledRun>list().stream().filter(Objects::nonNull).toList());
+    return journal.replay().compose(lines -> map.compose(m -> Future.all(lines.stream()
+            .map(line -> restore(m, line)).toList())))
+        .map(restored -> restored.<RunLine>list().stream().filter(Objects::nonNull).map(RunLine::decode).toList());
   }
 
-  /** The run when it is unfinished and its record was put back, else null. */
-  private Future<JournaledRun> restore(AsyncMap<String, String> m, JournaledRun run) {
-    long ttl = run.expiresAtMillis() - clock.millis();
+  /** The line when its run is unfinished and its record was put back, else null. */
+  private Future<RunLine> restore(AsyncMap<String, String> m, RunLine line) {
+    long ttl = line.expiresAtMillis() - clock.millis();
     if (ttl <= 0) {
       return Future.succeededFuture();
     }
-    return m.putIfAbsent(run.key(), run.run().toJson().encode(), ttl)
-        .map(previous -> previous == null && !run.run().status().isFinal() ? run : null);
+    return m.putIfAbsent(line.key(), line.runJson(), ttl)
+        .map(previous -> previous == null && !line.status().isFinal() ? line : null);
   }
 
   @Override
   public Future<Void> save(RunRecord run, Duration retention) {
-    return Future.all(journal.append(run, null, retention),
-        map.compose(m -> m.put(key(run.tenant(), run.runId()), run.toJson().encode(), retention.toMillis())))
+    String json = run.toJson().encode();
+    return Future.all(journal.append(json, null, retention),
+        map.compose(m -> m.put(key(run.tenant(), run.runId()), json, retention.toMillis())))
         .mapEmpty();
   }
 
   @Override
   public Future<Void> create(RunRecord run, SubmitRunRequest request, Duration retention) {
+    String json = run.toJson().encode();
     // The map decides whether the id is free; only then is the run journaled, so a taken id never is.
-    return map.compose(m -> m.putIfAbsent(key(run.tenant(), run.runId()), run.toJson().encode(), retention.toMillis()))
-        .compose(previous -> previous == null ? journal.append(run, request, retention)
+    return map.compose(m -> m.putIfAbsent(key(run.tenant(), run.runId()), json, retention.toMillis()))
+        .compose(previous -> previous == null ? journal.append(json, request, retention)
             : Future.failedFuture(RunStore.taken(run)));
   }
 

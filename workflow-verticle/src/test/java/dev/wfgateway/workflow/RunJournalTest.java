@@ -119,7 +119,7 @@ class RunJournalTest {
     return journal;
   }
 
-  private List<JournaledRun> replayAfterRestart(RunJournal running) {
+  private List<RunLine> replayAfterRestart(RunJournal running) {
     onLoop(running::close);
     return onLoop(new RunJournal(new JsonLinesJournal(vertx, dir), clock)::replay);
   }
@@ -133,8 +133,16 @@ class RunJournalTest {
         RunSource.HTTP, 2);
   }
 
+  private static String json(RunRecord run) {
+    return run.toJson().encode();
+  }
+
   private static RunRecord succeeded(String runId) {
     return queued(runId).started("2026-01-01T00:00:01Z", 1, null).succeeded(new JsonObject(), "2026-01-01T00:00:02Z");
+  }
+
+  private static String runId(RunLine line) {
+    return line.decode().run().runId();
   }
 
   private Path file() {
@@ -158,7 +166,7 @@ class RunJournalTest {
       List<Future<Void>> appends = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         int index = i;
-        appends.add(journal.append(queued("r" + i), request("r" + i), HOUR).onSuccess(v -> completed.add(index)));
+        appends.add(journal.append(json(queued("r" + i)), request("r" + i), HOUR).onSuccess(v -> completed.add(index)));
       }
       // The first went out alone, at once; the other 99 were queued behind its fsync and share one batch,
       // so all of them have completed before anything scheduled when the first of them completes.
@@ -171,20 +179,19 @@ class RunJournalTest {
     Await.until("the check after the second batch", Duration.ofSeconds(5), () -> !restWrittenWithTheSecond.isEmpty());
     assertThat(restWrittenWithTheSecond).containsExactly(true);
     assertThat(Files.readAllLines(file())).hasSize(100)
-        .allSatisfy(line -> assertThat(line).startsWith("{\"expiresAt\":"))
-        .extracting(line -> new JsonObject(line).getJsonObject("run").getString("runId"))
+        .extracting(line -> RunLine.READER.read(line).decode().run().runId())
         .isEqualTo(java.util.stream.IntStream.range(0, 100).mapToObj(i -> "r" + i).toList());
   }
 
   @Test
   void replayKeepsTheNewestRecordOfEachRunWithTheRequestThatCreatedIt() {
     RunJournal journal = openJournal();
-    onLoop(() -> journal.append(queued("a"), request("a"), HOUR)
-        .compose(v -> journal.append(queued("b"), request("b"), HOUR))
-        .compose(v -> journal.append(queued("a").started("2026-01-01T00:00:01Z", 1, null), null, HOUR))
-        .compose(v -> journal.append(succeeded("b"), null, HOUR)));
+    onLoop(() -> journal.append(json(queued("a")), request("a"), HOUR)
+        .compose(v -> journal.append(json(queued("b")), request("b"), HOUR))
+        .compose(v -> journal.append(json(queued("a").started("2026-01-01T00:00:01Z", 1, null)), null, HOUR))
+        .compose(v -> journal.append(json(succeeded("b")), null, HOUR)));
 
-    List<JournaledRun> live = replayAfterRestart(journal);
+    List<JournaledRun> live = replayAfterRestart(journal).stream().map(RunLine::decode).toList();
 
     assertThat(live).extracting(run -> run.run().runId()).containsExactly("a", "b");
     assertThat(live.get(0).run().status()).isEqualTo(RunStatus.RUNNING);
@@ -199,32 +206,32 @@ class RunJournalTest {
   @Test
   void dropsRecordsPastTheirRetentionCountedFromTheirLastSave() {
     RunJournal journal = openJournal();
-    onLoop(() -> journal.append(queued("short"), request("short"), Duration.ofMinutes(1))
-        .compose(v -> journal.append(queued("long"), request("long"), Duration.ofMinutes(10)))
-        .compose(v -> journal.append(queued("renewed"), request("renewed"), Duration.ofMinutes(1))));
+    onLoop(() -> journal.append(json(queued("short")), request("short"), Duration.ofMinutes(1))
+        .compose(v -> journal.append(json(queued("long")), request("long"), Duration.ofMinutes(10)))
+        .compose(v -> journal.append(json(queued("renewed")), request("renewed"), Duration.ofMinutes(1))));
     clock.advance(Duration.ofSeconds(50));
-    onLoop(() -> journal.append(succeeded("renewed"), null, Duration.ofMinutes(1)));
+    onLoop(() -> journal.append(json(succeeded("renewed")), null, Duration.ofMinutes(1)));
 
     clock.advance(Duration.ofSeconds(20));
-    assertThat(replayAfterRestart(journal)).extracting(run -> run.run().runId()).containsExactly("long", "renewed");
+    assertThat(replayAfterRestart(journal)).extracting(RunJournalTest::runId).containsExactly("long", "renewed");
     clock.advance(Duration.ofMinutes(1));
     assertThat(onLoop(new RunJournal(new JsonLinesJournal(vertx, dir), clock)::replay))
-        .extracting(run -> run.run().runId()).containsExactly("long");
+        .extracting(RunJournalTest::runId).containsExactly("long");
   }
 
   @Test
   void skipsACorruptMiddleLineAndATornLastLineWithAWarningAndStartsAfterThem() throws IOException {
     RunJournal journal = openJournal();
-    onLoop(() -> journal.append(queued("a"), request("a"), HOUR));
+    onLoop(() -> journal.append(json(queued("a")), request("a"), HOUR));
     onLoop(journal::close);
-    String second = new JournaledRun(queued("b"), clock.millis() + HOUR.toMillis(), request("b")).toJson().encode();
+    String second = JournaledRun.line(clock.millis() + HOUR.toMillis(), request("b"), json(queued("b")));
     Files.writeString(file(), "{\"expiresAt\":1,\"run\":garbage}\n" + second + "\n" + second.substring(0, 40),
         StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
     RunJournal restarted = openJournal();
-    onLoop(() -> restarted.append(queued("c"), request("c"), HOUR));
+    onLoop(() -> restarted.append(json(queued("c")), request("c"), HOUR));
 
-    assertThat(replayAfterRestart(restarted)).extracting(run -> run.run().runId()).containsExactly("a", "b", "c");
+    assertThat(replayAfterRestart(restarted)).extracting(RunJournalTest::runId).containsExactly("a", "b", "c");
     assertThat(warnings).anySatisfy(w -> assertThat(w).contains(file().toString()).contains("corrupt line 2"))
         .anySatisfy(w -> assertThat(w).contains(file().toString()).contains("torn last line 4"));
     assertThat(Files.readAllLines(file())).hasSize(4).last().satisfies(line -> assertThat(line).contains("\"c\""));
@@ -236,7 +243,7 @@ class RunJournalTest {
     onLoop(() -> {
       List<Future<Void>> expiring = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
-        expiring.add(journal.append(queued("gone" + i), request("gone" + i), Duration.ofSeconds(1)));
+        expiring.add(journal.append(json(queued("gone" + i)), request("gone" + i), Duration.ofSeconds(1)));
       }
       return Future.all(expiring);
     });
@@ -246,14 +253,14 @@ class RunJournalTest {
       List<Future<Void>> appends = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
         String runId = "kept" + i;
-        appends.add(journal.append(queued(runId), request(runId), HOUR));
-        appends.add(journal.append(queued(runId).started("2026-01-01T00:00:01Z", 1, null), null, HOUR));
-        appends.add(journal.append(succeeded(runId), null, HOUR));
+        appends.add(journal.append(json(queued(runId)), request(runId), HOUR));
+        appends.add(journal.append(json(queued(runId).started("2026-01-01T00:00:01Z", 1, null)), null, HOUR));
+        appends.add(journal.append(json(succeeded(runId)), null, HOUR));
       }
       // The 1000th line starts a compaction; these go in while it runs.
       appends.get(appends.size() - 1).onSuccess(v -> {
         for (int i = 0; i < 50; i++) {
-          during.add(journal.append(queued("during" + i), request("during" + i), HOUR));
+          during.add(journal.append(json(queued("during" + i)), request("during" + i), HOUR));
         }
       });
       return Future.all(appends);
@@ -262,7 +269,7 @@ class RunJournalTest {
         () -> during.size() == 50 && during.stream().allMatch(Future::succeeded));
     Await.until("the compacted file", Duration.ofSeconds(10), () -> lineCount() == 350);
 
-    List<JournaledRun> live = replayAfterRestart(journal);
+    List<JournaledRun> live = replayAfterRestart(journal).stream().map(RunLine::decode).toList();
     assertThat(live).hasSize(350);
     assertThat(live.subList(0, 300)).allSatisfy(run -> assertThat(run.run().status()).isEqualTo(RunStatus.SUCCEEDED));
     assertThat(live.subList(300, 350)).allSatisfy(run -> {
@@ -273,12 +280,25 @@ class RunJournalTest {
   }
 
   @Test
-  void aRecordThatIsNotAJournaledRunIsNotRead() {
-    assertThat(RunJournal.READER.read("{\"expiresAt\":1,\"run\":{\"runId\":\"x\"}}")).isNull();
-    assertThat(RunJournal.READER.read("[1]")).isNull();
-    assertThat(RunJournal.READER.read(new JournaledRun(queued("x").ended(RunStatus.FAILED,
-        new FailureInfo("t", "m", null), null, "2026-01-01T00:00:02Z"), 5, null).toJson().encode()))
-        .isEqualTo(new JournaledRun(queued("x").ended(RunStatus.FAILED, new FailureInfo("t", "m", null), null,
-            "2026-01-01T00:00:02Z"), 5, null));
+  void readsALineByItsLayoutAndAnyOtherLineInFull() {
+    RunRecord failed = queued("x").ended(RunStatus.FAILED, new FailureInfo("t", "m", null), null, "2026-01-01T00:00:02Z");
+    String asWritten = JournaledRun.line(5, request("x"), json(failed));
+    RunLine read = RunLine.READER.read(asWritten, 0, asWritten.length());
+    assertThat(read).isEqualTo(RunLine.READER.read(asWritten));
+    assertThat(read.key()).isEqualTo("acme:x");
+    assertThat(read.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(read.expiresAtMillis()).isEqualTo(5);
+    assertThat(read.carriesRequest()).isTrue();
+    assertThat(read.runJson()).isEqualTo(json(failed));
+    assertThat(read.decode()).isEqualTo(new JournaledRun(failed, 5, request("x")));
+
+    String otherOrder = new JsonObject().put("run", failed.toJson()).put("expiresAt", 5).encode();
+    assertThat(RunLine.READER.read(otherOrder, 0, otherOrder.length()).runJson()).isEqualTo(json(failed));
+    String escaped = JournaledRun.line(5, null, json(RunRecord.queued("x", "ac\"me", "echo", new JsonObject(), "t")));
+    assertThat(RunLine.READER.read(escaped, 0, escaped.length()).key()).isEqualTo("ac\"me:x");
+
+    assertThat(RunLine.READER.read("{\"expiresAt\":1,\"run\":{\"runId\":\"x\"}}")).isNull();
+    assertThat(RunLine.READER.read("[1]")).isNull();
+    assertThat(RunLine.READER.read(asWritten.substring(0, asWritten.length() - 1))).isNull();
   }
 }

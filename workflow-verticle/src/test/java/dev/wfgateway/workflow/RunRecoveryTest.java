@@ -94,11 +94,11 @@ class RunRecoveryTest {
         .withStep(new StepRecord("score", "succeeded", 1, 3, null));
     RunRecord finished = queued("was-finished").started(AT, 1, null).succeeded(new JsonObject().put("done", 1), AT);
     journalOfACrashedProcess(() -> List.of(
-        crashed.append(queued("was-queued"), request("was-queued"), HOUR),
-        crashed.append(queued("was-running"), request("was-running"), HOUR),
-        crashed.append(running, null, HOUR),
-        crashed.append(queued("was-finished"), request("was-finished"), HOUR),
-        crashed.append(finished, null, HOUR),
+        crashed.append(queued("was-queued").toJson().encode(), request("was-queued"), HOUR),
+        crashed.append(queued("was-running").toJson().encode(), request("was-running"), HOUR),
+        crashed.append(running.toJson().encode(), null, HOUR),
+        crashed.append(queued("was-finished").toJson().encode(), request("was-finished"), HOUR),
+        crashed.append(finished.toJson().encode(), null, HOUR),
         crashed.close()));
 
     fixture.deploy(config, 1);

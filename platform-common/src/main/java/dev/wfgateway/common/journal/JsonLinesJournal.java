@@ -3,6 +3,7 @@ package dev.wfgateway.common.journal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -18,8 +19,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collector;
 
 /**
  * Append-only JSON-lines files in one directory, {@code <dir>/<name>.jsonl}, one record a line.
@@ -38,6 +40,7 @@ public final class JsonLinesJournal {
   private static final System.Logger LOG = System.getLogger(JsonLinesJournal.class.getName());
   public static final String SUFFIX = ".jsonl";
   private static final String TEMP_SUFFIX = SUFFIX + ".compacting";
+  private static final int CHUNK_BYTES = 1 << 20;
 
   /** Turns one line into a record of the caller's format; null when the line is not one. */
   public interface LineReader<R> {
@@ -63,9 +66,9 @@ public final class JsonLinesJournal {
   private record Kept(List<String> lines, int dropped) {
   }
 
-  /** Maps the text of a file (whole lines) to the records to keep; runs on a worker thread. */
+  /** Reads a file's first {@code end} bytes (whole lines) and picks the records to keep; runs on a worker thread. */
   private interface Fold {
-    Kept keep(Path file, String text);
+    Kept keep(Path file, long end) throws IOException;
   }
 
   /** A compaction waiting for its turn to note where the file ends: what lies before is what it folds. */
@@ -127,63 +130,91 @@ public final class JsonLinesJournal {
    * A line that does not parse is skipped with a warning naming file and line; a torn last line
    * (a crash mid-write) is also cut off the file so the next append starts on a clean line.
    */
-  public <R, T> Future<T> replay(String name, LineReader<R> reader, Function<List<R>, T> fold) {
-    return vertx.executeBlocking(() -> fold.apply(readRecords(fileOf(name), reader)));
+  public <R, T> Future<T> replay(String name, LineReader<R> reader, Collector<R, ?, T> fold) {
+    return vertx.executeBlocking(() -> replay(fileOf(name), reader, fold));
   }
 
-  private static <R> List<R> readRecords(Path file, LineReader<R> reader) throws IOException {
-    if (!Files.exists(file)) {
-      return List.of();
-    }
-    byte[] bytes = Files.readAllBytes(file);
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    List<R> records = new ArrayList<>();
-    int unterminated = readWholeLines(file, text, reader, records);
-    if (unterminated < text.length()) {
-      readLastLine(file, bytes, text.substring(unterminated), text.chars().filter(c -> c == '\n').count() + 1,
-          reader, records);
-    }
-    return records;
-  }
-
-  /** Adds the records of the text's whole lines; returns where the text after its last newline starts. */
-  private static <R> int readWholeLines(Path file, String text, LineReader<R> reader, List<R> records) {
-    int start = 0;
-    int lineNumber = 0;
-    int newline;
-    while ((newline = text.indexOf('\n', start)) >= 0) {
-      lineNumber++;
-      R record = reader.read(text, start, newline);
-      if (record != null) {
-        records.add(record);
-      } else if (!text.substring(start, newline).isBlank()) {
-        LOG.log(Level.WARNING, "journal {0}: skipping corrupt line {1}", file, lineNumber);
+  private static <R, A, T> T replay(Path file, LineReader<R> reader, Collector<R, A, T> fold) throws IOException {
+    A folded = fold.supplier().get();
+    if (Files.exists(file)) {
+      Consumer<R> add = record -> fold.accumulator().accept(folded, record);
+      Scan scan = scan(file, Files.size(file), reader, add);
+      if (scan.unterminated() != null) {
+        readLastLine(file, scan, reader, add);
       }
-      start = newline + 1;
     }
-    return start;
+    return fold.finisher().apply(folded);
+  }
+
+  /** What a scan found besides the records: how many whole lines, and the bytes after the last one. */
+  private record Scan(long wholeLines, long unterminatedStart, byte[] unterminated) {
+  }
+
+  /**
+   * Hands the record of each whole line among the file's first {@code end} bytes to {@code add},
+   * oldest first, a chunk at a time, so that no file is ever held in memory whole. A line that
+   * does not parse is skipped with a warning naming file and line.
+   */
+  private static <R> Scan scan(Path file, long end, LineReader<R> reader, Consumer<R> add) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
+      byte[] bytes = chunk.array();
+      ByteArrayOutputStream partial = new ByteArrayOutputStream();
+      long position = 0;
+      long lineStart = 0;
+      long lineNumber = 0;
+      while (position < end) {
+        chunk.clear().limit((int) Math.min(CHUNK_BYTES, end - position));
+        int read = channel.read(chunk, position);
+        if (read <= 0) {
+          break;
+        }
+        int from = 0;
+        for (int i = 0; i < read; i++) {
+          if (bytes[i] != '\n') {
+            continue;
+          }
+          String line;
+          if (partial.size() == 0) {
+            line = new String(bytes, from, i - from, StandardCharsets.UTF_8);
+          } else {
+            partial.write(bytes, from, i - from);
+            line = partial.toString(StandardCharsets.UTF_8);
+            partial.reset();
+          }
+          lineNumber++;
+          R record = reader.read(line, 0, line.length());
+          if (record != null) {
+            add.accept(record);
+          } else if (!line.isBlank()) {
+            LOG.log(Level.WARNING, "journal {0}: skipping corrupt line {1}", file, lineNumber);
+          }
+          from = i + 1;
+          lineStart = position + from;
+        }
+        partial.write(bytes, from, read - from);
+        position += read;
+      }
+      return new Scan(lineNumber, lineStart, partial.size() == 0 ? null : partial.toByteArray());
+    }
   }
 
   /**
    * A last line without its newline may be cut short by a crash, so every character of it is
    * checked: whole, it gets its newline; torn, it is cut off the file.
    */
-  private static <R> void readLastLine(Path file, byte[] bytes, String line, long lineNumber, LineReader<R> reader,
-      List<R> records) throws IOException {
-    R record = reader.read(line);
+  private static <R> void readLastLine(Path file, Scan scan, LineReader<R> reader, Consumer<R> add)
+      throws IOException {
+    R record = reader.read(new String(scan.unterminated(), StandardCharsets.UTF_8));
     if (record != null) {
-      records.add(record);
+      add.accept(record);
       appendBytes(file, "\n");
       return;
     }
     LOG.log(Level.WARNING, "journal {0}: skipping torn last line {1} (a write interrupted by a crash)",
-        file, lineNumber);
-    int lineStart = bytes.length;
-    while (lineStart > 0 && bytes[lineStart - 1] != '\n') {
-      lineStart--;
-    }
+        file, scan.wholeLines() + 1);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      channel.truncate(lineStart);
+      channel.truncate(scan.unterminatedStart());
       channel.force(true);
     }
   }
@@ -224,25 +255,32 @@ public final class JsonLinesJournal {
 
   /**
    * Replaces the named file by the records {@code live} keeps of those it holds, without holding up
-   * appends: when its turn comes the compaction notes where the file ends; a worker then reads the
-   * records up to there, oldest first, and writes the lines {@code live} returns to a temp file
-   * (fsynced) while appends go on; in turn again, the lines appended meanwhile are copied after them
+   * appends: when its turn comes the compaction notes where the file ends; a worker then folds the
+   * records up to there, oldest first, with {@code live} and writes the lines it returns to a temp
+   * file (fsynced) while appends go on; in turn again, the lines appended meanwhile are copied after them
    * and the temp file replaces the old one (atomic rename). Call after the file was replayed, one
    * compaction of a file at a time. Completes with the number of records it dropped.
    */
-  public <R> Future<Integer> compact(String name, LineReader<R> reader, Function<List<R>, List<String>> live) {
+  public <R> Future<Integer> compact(String name, LineReader<R> reader, Collector<R, ?, List<String>> live) {
     if (closed) {
       return Future.failedFuture(new IllegalStateException("journal closed"));
     }
     Promise<Integer> done = Promise.promise();
-    pendingCompactions.add(new PendingCompaction(name, (file, text) -> {
-      List<R> records = new ArrayList<>();
-      readWholeLines(file, text, reader, records);
-      List<String> kept = live.apply(records);
-      return new Kept(kept, records.size() - kept.size());
-    }, done));
+    pendingCompactions.add(new PendingCompaction(name, (file, end) -> keep(file, end, reader, live), done));
     writeNext();
     return done.future();
+  }
+
+  private static <R, A> Kept keep(Path file, long end, LineReader<R> reader, Collector<R, A, List<String>> live)
+      throws IOException {
+    A folded = live.supplier().get();
+    long[] read = {0};
+    scan(file, end, reader, record -> {
+      read[0]++;
+      live.accumulator().accept(folded, record);
+    });
+    List<String> kept = live.finisher().apply(folded);
+    return new Kept(kept, Math.toIntExact(read[0] - kept.size()));
   }
 
   /** Writes what is queued and finishes compactions under way, then closes the files. */
@@ -312,8 +350,7 @@ public final class JsonLinesJournal {
     folding++;
     Path file = fileOf(compaction.name());
     vertx.executeBlocking(() -> {
-      String text = new String(readPrefix(file, end), StandardCharsets.UTF_8);
-      Kept kept = compaction.fold().keep(file, text);
+      Kept kept = compaction.fold().keep(file, end);
       return new PendingSwap(compaction.name(), writeTemp(compaction.name(), kept.lines()), end, kept.dropped(),
           compaction.done());
     }, false).onComplete(folded -> {
@@ -388,16 +425,6 @@ public final class JsonLinesJournal {
     if (created) {
       syncDirectory();
     }
-  }
-
-  private static byte[] readPrefix(Path file, long end) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(end));
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) >= 0) {
-        // reads until the buffer is full
-      }
-    }
-    return buffer.array();
   }
 
   /** Appends the file's bytes from {@code from} on to {@code temp} and fsyncs it. */
