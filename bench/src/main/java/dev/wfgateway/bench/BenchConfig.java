@@ -43,7 +43,7 @@ final class BenchConfig {
 
   /**
    * Writes the YAML into {@code dir} and loads it as the launcher does, with the environment a
-   * benchmark node gets: gateway on a free loopback port, DLQ journal in {@code dir}, and
+   * benchmark node gets: gateway on a free loopback port, DLQ and run journals in {@code dir}, and
    * {@code REDIS_URL} when {@code redisUrl} is not null.
    */
   static Future<JsonObject> load(Vertx vertx, Path dir, int echoPort, String redisUrl) throws IOException {
@@ -51,6 +51,7 @@ final class BenchConfig {
     env.put("HTTP_PORT", "0");
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("DLQ_JOURNAL_DIR", dir.resolve("dlq").toString());
+    env.put("RUNS_JOURNAL_DIR", dir.resolve("runs").toString());
     if (redisUrl != null) {
       env.put("REDIS_URL", redisUrl);
     }

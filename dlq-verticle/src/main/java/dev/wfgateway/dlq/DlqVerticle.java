@@ -3,6 +3,7 @@ package dev.wfgateway.dlq;
 import dev.wfgateway.common.NodeStatus;
 import dev.wfgateway.common.config.DlqConfig;
 import dev.wfgateway.common.config.PlatformConfig;
+import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.redis.RedisClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -43,9 +44,9 @@ public final class DlqVerticle extends VerticleBase {
     Path journalDir = Path.of(dlq.journalDir());
     store = config.redisBackend()
         ? new RedisDeadLetterStore(vertx, RedisClients.create(vertx, config.redis()), config.redis().commandTimeout(),
-            dlq.maxEntriesPerTenant(), dlq.ttl(), clock, new DeadLetterJournal(vertx, journalDir.resolve("spool")),
+            dlq.maxEntriesPerTenant(), dlq.ttl(), clock, new JsonLinesJournal(vertx, journalDir.resolve("spool")),
             status, config.tenants().keySet())
-        : new LocalDeadLetterStore(new DeadLetterJournal(vertx, journalDir), dlq.maxEntriesPerTenant(),
+        : new LocalDeadLetterStore(new JsonLinesJournal(vertx, journalDir), dlq.maxEntriesPerTenant(),
             dlq.ttl(), clock, status::set);
     queue = new DeadLetterQueue(store, clock);
     redrive = new Redrive(vertx, store, dlq.redriveRatePerSecond());

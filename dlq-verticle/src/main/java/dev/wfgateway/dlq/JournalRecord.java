@@ -3,6 +3,7 @@ package dev.wfgateway.dlq;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.wfgateway.common.journal.JsonLinesJournal;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 
@@ -24,6 +25,19 @@ record JournalRecord(JsonObject fields, String entryId, String entryJson) {
   private static final JsonFactory JSON = new JsonFactory();
   private static final String ADD_START = "{\"op\":\"add\",\"entry\":";
   private static final String ENTRY_ID_START = "{\"id\":\"";
+
+  /** How the journal reads a tenant's lines. */
+  static final JsonLinesJournal.LineReader<JournalRecord> READER = new JsonLinesJournal.LineReader<>() {
+    @Override
+    public JournalRecord read(String line) {
+      return readFully(line);
+    }
+
+    @Override
+    public JournalRecord read(String text, int from, int to) {
+      return JournalRecord.read(text, from, to);
+    }
+  };
 
   String op() {
     return fields.getString("op", "");

@@ -1,5 +1,6 @@
 package dev.wfgateway.dlq;
 
+import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqFilter;
 import io.vertx.core.Future;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The embedded backend: an in-memory index per tenant, ordered by id, backed by the tenant's
@@ -26,7 +28,7 @@ final class LocalDeadLetterStore implements DeadLetterStore {
   /** A journal is compacted once it holds this many records and dead ones outnumber the live. */
   private static final int COMPACT_MIN_RECORDS = 1000;
 
-  private final DeadLetterJournal journal;
+  private final JsonLinesJournal journal;
   private final int maxEntriesPerTenant;
   private final Duration ttl;
   private final Clock clock;
@@ -62,7 +64,7 @@ final class LocalDeadLetterStore implements DeadLetterStore {
   /**
    * @param writable told after every journal write whether the journal can be written
    */
-  LocalDeadLetterStore(DeadLetterJournal journal, int maxEntriesPerTenant, Duration ttl, Clock clock,
+  LocalDeadLetterStore(JsonLinesJournal journal, int maxEntriesPerTenant, Duration ttl, Clock clock,
       Handler<Boolean> writable) {
     this.journal = journal;
     this.maxEntriesPerTenant = maxEntriesPerTenant;
@@ -73,9 +75,10 @@ final class LocalDeadLetterStore implements DeadLetterStore {
 
   @Override
   public Future<Void> open() {
-    return journal.tenants()
+    return journal.names()
         .compose(tenants -> Future.all(tenants.stream()
-            .map(tenant -> journal.replay(tenant, records -> rebuild(tenant, records))).toList()))
+            .map(tenant -> journal.replay(tenant, JournalRecord.READER,
+                Collectors.collectingAndThen(Collectors.toList(), records -> rebuild(tenant, records)))).toList()))
         .onFailure(failure -> writable.handle(false))
         .map(rebuilt -> {
           rebuilt.<TenantLog>list().forEach(log -> {

@@ -1,5 +1,6 @@
 package dev.wfgateway.dlq;
 
+import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqFilter;
 import dev.wfgateway.common.redis.LuaScript;
@@ -76,7 +77,7 @@ final class RedisDeadLetterStore implements DeadLetterStore {
   private long drainTimer = -1;
 
   RedisDeadLetterStore(Vertx vertx, Redis redis, Duration commandTimeout, int maxEntriesPerTenant, Duration ttl,
-      Clock clock, DeadLetterJournal spoolJournal, WritableStatus status, Set<String> configuredTenants) {
+      Clock clock, JsonLinesJournal spoolJournal, WritableStatus status, Set<String> configuredTenants) {
     this.vertx = vertx;
     this.configuredTenants = Set.copyOf(configuredTenants);
     this.redis = redis;

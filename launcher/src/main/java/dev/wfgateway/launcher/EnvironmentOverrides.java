@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The environment variables a deployment usually sets, as a configuration patch merged over the
  * file: {@code HTTP_PORT}, {@code HTTP_HOST}, {@code REDIS_URL}, {@code PLATFORM_ADMIN_TOKEN}
- * (hashed here, never kept), {@code PLATFORM_VERTICLES}, {@code DLQ_JOURNAL_DIR}.
+ * (hashed here, never kept), {@code PLATFORM_VERTICLES}, {@code DLQ_JOURNAL_DIR}, {@code RUNS_JOURNAL_DIR}.
  */
 final class EnvironmentOverrides {
   private EnvironmentOverrides() {
@@ -36,6 +36,7 @@ final class EnvironmentOverrides {
       patch.put("verticles", verticleList(verticles));
     }
     put(patch, "dlq", "journalDir", env.get("DLQ_JOURNAL_DIR"));
+    put(patch, "runs", "journalDir", env.get("RUNS_JOURNAL_DIR"));
     return patch;
   }
 

@@ -33,6 +33,7 @@ class ClusterIT {
     env.put("CLUSTER_NAME", "it-" + UUID.randomUUID());
     env.put("CLUSTER_MEMBERS", "127.0.0.1:" + portA + ",127.0.0.1:" + portB);
     env.put("DLQ_JOURNAL_DIR", dir.resolve("dlq").toString());
+    env.put("RUNS_JOURNAL_DIR", dir.resolve("runs").toString());
     return env;
   }
 

@@ -60,7 +60,8 @@ class KeyReloadTest {
     edge = new EdgePlatform(dir);
     original = Files.readString(edge.configFile);
     // The environment RunningPlatform starts the node with, so the re-read configuration equals the running one.
-    Map<String, String> env = Map.of("HTTP_PORT", "0", "DLQ_JOURNAL_DIR", dir.resolve("dlq").toString());
+    Map<String, String> env = Map.of("HTTP_PORT", "0", "DLQ_JOURNAL_DIR", dir.resolve("dlq").toString(),
+        "RUNS_JOURNAL_DIR", dir.resolve("runs").toString());
     edge.node.platform.reloadOnChange(edge.configFile.toString(), env, INTERVAL, UnaryOperator.identity());
     LAUNCHER_LOG.addHandler(WARNINGS);
   }

@@ -31,6 +31,7 @@ final class RunningPlatform implements AutoCloseable {
     Map<String, String> environment = new HashMap<>(env);
     environment.putIfAbsent("HTTP_PORT", "0");
     environment.putIfAbsent("DLQ_JOURNAL_DIR", dataDir.resolve("dlq").toString());
+    environment.putIfAbsent("RUNS_JOURNAL_DIR", dataDir.resolve("runs").toString());
     JsonObject config = Await.result(ConfigLoader.load(vertx, confFile, environment));
     platform = Await.result(Platform.start(vertx, config, registry));
     client = WebClient.create(vertx);

@@ -36,7 +36,8 @@ class StartupValidationTest {
   /** Starts a node on {@code conf} as the launcher would; the failure it must stop with. */
   private Throwable startFailure(Path conf) {
     JsonObject config = Await.result(ConfigLoader.load(vertx, conf.toString(),
-        Map.of("DLQ_JOURNAL_DIR", dir.resolve("dlq").toString(), "HTTP_PORT", "0")));
+        Map.of("DLQ_JOURNAL_DIR", dir.resolve("dlq").toString(), "RUNS_JOURNAL_DIR", dir.resolve("runs").toString(),
+            "HTTP_PORT", "0")));
     return Await.failure(Platform.start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
   }
 

@@ -1,6 +1,7 @@
 package dev.wfgateway.workflow;
 
 import dev.wfgateway.common.messages.RunRecord;
+import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -27,7 +28,7 @@ final class RedisRunStore implements RunStore {
   }
 
   @Override
-  public Future<Void> create(RunRecord run, Duration retention) {
+  public Future<Void> create(RunRecord run, SubmitRunRequest request, Duration retention) {
     return redis.send(Request.cmd(Command.SET).arg(key(run.tenant(), run.runId())).arg(run.toJson().encode())
             .arg("PX").arg(retention.toMillis()).arg("NX"))
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS)

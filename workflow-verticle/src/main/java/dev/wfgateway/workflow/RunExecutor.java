@@ -68,12 +68,15 @@ final class RunExecutor {
         ProblemType.DEPENDENCY_UNAVAILABLE);
   }
 
-  /** Dead-letters a run whose node left the cluster after the run had begun its steps. */
-  Future<RunOutcome> abandon(RunContext context, RunRecord record, String deadNode) {
+  /**
+   * Dead-letters a run whose node was lost after the run had begun its steps; {@code loss} says how
+   * ("node … left the cluster", "this node stopped").
+   */
+  Future<RunOutcome> abandon(RunContext context, RunRecord record, String loss) {
     String step = record.steps().isEmpty() ? null : record.steps().get(record.steps().size() - 1).name();
     return new Run(context, record).fail(DlqReason.STEP_FAILED, new FailureInfo("node_lost",
-        "node " + deadNode + " left the cluster while running this run; it was not started again because a step "
-            + "may already have taken effect", step), ProblemType.RUN_FAILED);
+        loss + " while running this run; it was not started again because a step may already have taken effect",
+        step), ProblemType.RUN_FAILED);
   }
 
   /** Ends every run still in progress (node shutdown): each is dead-lettered, none is dropped. */

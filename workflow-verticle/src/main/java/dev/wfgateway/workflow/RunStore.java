@@ -1,6 +1,7 @@
 package dev.wfgateway.workflow;
 
 import dev.wfgateway.common.messages.RunRecord;
+import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.vertx.core.Future;
 import java.time.Duration;
 
@@ -10,9 +11,10 @@ interface RunStore {
 
   /**
    * Stores a new run's first record only if none exists: a late write of a call that timed out can
-   * then never overwrite what was written after it (see {@code WorkflowEngine#admit}).
+   * then never overwrite what was written after it (see {@code WorkflowEngine#admit}). {@code request}
+   * is what admitted the run, kept by a store that starts runs again after a crash.
    */
-  Future<Void> create(RunRecord run, Duration retention);
+  Future<Void> create(RunRecord run, SubmitRunRequest request, Duration retention);
 
   static dev.wfgateway.common.ProblemException taken(RunRecord run) {
     return new dev.wfgateway.common.ProblemException(dev.wfgateway.common.ProblemType.RUN_ID_TAKEN

@@ -20,6 +20,7 @@ import dev.wfgateway.workflow.IdempotencyStore.IdempotencyScope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -44,6 +45,10 @@ final class WorkflowEngine {
   private static final Duration IN_PROGRESS_MARGIN = Duration.ofSeconds(30);
   private static final int NOT_STARTED_ATTEMPTS = 5;
   private static final long NOT_STARTED_BACKOFF_MILLIS = 500;
+  /** How long a run taken over waits for a bulkhead slot before it asks again. */
+  private static final long RESTART_RETRY_MILLIS = 200;
+  /** The node a run recovered from the journal came from, as the active-run registry records it. */
+  private static final String PREVIOUS_PROCESS = "previous-process";
 
   private final Map<String, TenantBulkhead> bulkheads = new HashMap<>();
   private boolean draining;
@@ -200,7 +205,7 @@ final class WorkflowEngine {
         : activeRuns.admitted(context, runId);
     Future<Void> recorded = registered.otherwiseEmpty()
         .compose(v -> overwrite ? store.save(queued, config.runs().retention())
-            : store.create(queued, config.runs().retention()))
+            : store.create(queued, request, config.runs().retention()))
         .recover(e -> Future.failedFuture(e instanceof ProblemException ? e
             : unavailable("The run store is unavailable")))
         .onFailure(e -> {
@@ -244,23 +249,64 @@ final class WorkflowEngine {
     if (context == null) {
       return;
     }
-    store.find(request.tenant(), runId).onComplete(found -> {
-      RunRecord record = found.succeeded() ? found.result() : null;
-      OrphanAction action = OrphanAction.of(found.succeeded(), record == null ? null : record.status());
-      LOG.info(() -> "adopting run " + runId + " of departed node " + deadNode + ": " + action.description);
-      RunRecord orphan = record != null ? record
-          : RunRecord.queued(runId, request.tenant(), request.workflow(), request.input(), Instant.now().toString());
-      switch (action) {
-        case RESTART -> admit(context, runId, deadNode, record != null).onFailure(e -> {
-          if (!(e instanceof ProblemException pe && pe.problem().type() == ProblemType.RUN_ID_TAKEN)) {
-            executor.reject(context, orphan, "could not be restarted: " + e.getMessage());
-          } // else a resent submit started it first, on another node
-        });
-        case DEAD_LETTER -> executor.abandon(context, orphan, deadNode);
-        case LEAVE -> {
-        }
+    store.find(request.tenant(), runId).onComplete(found -> takeOver(context, runId, found.succeeded(),
+        found.succeeded() ? found.result() : null, deadNode, "node " + deadNode + " left the cluster",
+        "adopting run " + runId + " of departed node " + deadNode));
+  }
+
+  /**
+   * Takes over the runs that this node's run journal held unfinished when its previous process
+   * stopped, as their records say ({@link OrphanAction}): the local backend after a crash.
+   */
+  void recover(List<JournaledRun> runs) {
+    for (JournaledRun run : runs) {
+      RunRecord record = run.run();
+      RunContext context = contextOf(run.restartRequest(), null);
+      if (context == null) {
+        LOG.warning(() -> "run " + record.runId() + " from the run journal: workflow " + record.workflow()
+            + " is no longer configured for tenant " + record.tenant() + "; recorded as failed");
+        store.save(record.ended(RunStatus.FAILED, new FailureInfo("not_configured", "the workflow is no longer "
+            + "configured for this tenant; the run was not taken over after the node stopped", null), null,
+            Instant.now().toString()), config.runs().retention());
+        continue;
       }
-    });
+      takeOver(context, record.runId(), true, record, PREVIOUS_PROCESS, "this node stopped",
+          "recovering run " + record.runId() + " from the run journal");
+    }
+  }
+
+  /**
+   * @param record the run's record, or null when the store has none
+   * @param fromNode the node it came from; {@code loss} says in words how it was lost
+   */
+  private void takeOver(RunContext context, String runId, boolean readable, RunRecord record, String fromNode,
+      String loss, String logPrefix) {
+    SubmitRunRequest request = context.request();
+    OrphanAction action = OrphanAction.of(readable, record == null ? null : record.status());
+    LOG.info(() -> logPrefix + ": " + action.description);
+    RunRecord orphan = record != null ? record
+        : RunRecord.queued(runId, request.tenant(), request.workflow(), request.input(), Instant.now().toString());
+    switch (action) {
+      case RESTART -> restart(context, runId, fromNode, record != null).onFailure(e -> {
+        if (!(e instanceof ProblemException pe && pe.problem().type() == ProblemType.RUN_ID_TAKEN)) {
+          executor.reject(context, orphan, "could not be restarted: " + e.getMessage());
+        } // else a resent submit started it first, on another node
+      });
+      case DEAD_LETTER -> executor.abandon(context, orphan, loss);
+      case LEAVE -> {
+      }
+    }
+  }
+
+  /**
+   * Admits a run taken over, as a client retrying a 429 would: while its tenant's bulkhead is full
+   * it waits and asks again, so a node taking over many runs at once loses none to its own bulkhead.
+   */
+  private Future<RunRecord> restart(RunContext context, String runId, String fromNode, boolean overwrite) {
+    return admit(context, runId, fromNode, overwrite).recover(e -> e instanceof ProblemException pe
+        && pe.problem().type() == ProblemType.BULKHEAD_FULL && !draining
+        ? vertx.timer(RESTART_RETRY_MILLIS).compose(v -> restart(context, runId, fromNode, overwrite))
+        : Future.failedFuture(e));
   }
 
   private RunContext contextOf(SubmitRunRequest request, String traceparent) {

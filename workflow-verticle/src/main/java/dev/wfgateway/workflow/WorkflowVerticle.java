@@ -7,6 +7,7 @@ import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.PlatformConfig;
+import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.messages.RunStatusRequest;
 import dev.wfgateway.common.messages.SubmitRunRequest;
 import dev.wfgateway.common.redis.RedisClients;
@@ -21,6 +22,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Redis;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -44,6 +47,7 @@ public final class WorkflowVerticle extends VerticleBase {
   private DeadLetterSender deadLetters;
   private WebClient webClient;
   private Redis redis;
+  private RunJournal runJournal;
 
   public WorkflowVerticle(MeterRegistry registry) {
     this.registry = registry;
@@ -57,13 +61,19 @@ public final class WorkflowVerticle extends VerticleBase {
     RunStore store;
     RunLocks locks;
     IdempotencyStore idempotency;
+    Future<List<JournaledRun>> unfinished;
     if (config.redisBackend()) {
       redis = RedisClients.create(vertx, config.redis());
       store = new RedisRunStore(redis, config.redis().commandTimeout());
       locks = new RedisFencedLocks(vertx, redis, config.redis().commandTimeout(), metrics.leasesLost());
       idempotency = new RedisIdempotencyStore(redis, config.redis().commandTimeout());
+      unfinished = Future.succeededFuture(List.of());
     } else {
-      store = new SharedDataRunStore(vertx);
+      Clock clock = Clock.systemUTC();
+      runJournal = new RunJournal(new JsonLinesJournal(vertx, Path.of(config.runs().journalDir())), clock);
+      SharedDataRunStore journaled = new SharedDataRunStore(vertx, runJournal, clock);
+      store = journaled;
+      unfinished = journaled.open();
       locks = new SharedDataRunLocks(vertx);
       idempotency = new SharedDataIdempotencyStore(vertx);
     }
@@ -93,7 +103,7 @@ public final class WorkflowVerticle extends VerticleBase {
     String node = NodeStatus.nodeId(vertx);
     Handler<Message<Object>> status = message -> answer(message,
         body -> engine.status(RunStatusRequest.fromJson(body)).map(run -> run.toJson()));
-    return Future.all(List.of(
+    return unfinished.compose(runs -> Future.all(List.of(
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_SUBMIT, this::submit).completion(),
         vertx.eventBus().<Object>consumer(Addresses.onNode(Addresses.WORKFLOW_SUBMIT, node), this::submit).completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_STATUS, status).completion(),
@@ -104,7 +114,8 @@ public final class WorkflowVerticle extends VerticleBase {
             message -> answer(message, body -> Future.succeededFuture(new JsonObject()
                 .put("node", NodeStatus.nodeId(vertx)).put("breakers", breakers.describe())))).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.WORKFLOW_BREAKERS_RESET, message -> breakers.reset(message.body().getString("name")))
-            .completion()));
+            .completion()))
+        .onSuccess(v -> engine.recover(runs)));
   }
 
   private void submit(Message<Object> message) {
@@ -172,7 +183,7 @@ public final class WorkflowVerticle extends VerticleBase {
     return engine.drain(shutdownGrace).eventually(() -> {
       deadLetters.stop();
       webClient.close();
-      return redis == null ? Future.succeededFuture() : redis.close();
+      return redis == null ? runJournal.close() : redis.close();
     });
   }
 }

@@ -57,8 +57,8 @@ class IdempotencyTest {
       });
     });
     JsonObject config = WorkflowFixture.config(new JsonObject()
-            .put("echo", WorkflowFixture.workflow(WorkflowFixture.eventBusStep("count", "test.count", "none"))))
-        .put("runs", new JsonObject().put("idempotencyRetention", "700ms"));
+        .put("echo", WorkflowFixture.workflow(WorkflowFixture.eventBusStep("count", "test.count", "none"))));
+    config.getJsonObject("runs").put("idempotencyRetention", "700ms");
     if (backend.equals("redis")) {
       redis.command("FLUSHALL");
       config.put("redis", new JsonObject().put("url", redis.url()).put("commandTimeout", "2s"));

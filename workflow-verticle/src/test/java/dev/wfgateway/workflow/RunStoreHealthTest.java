@@ -3,6 +3,7 @@ package dev.wfgateway.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.messages.RunRecord;
+import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.HashSet;
@@ -20,7 +21,7 @@ class RunStoreHealthTest {
     }
 
     @Override
-    public Future<Void> create(RunRecord run, Duration retention) {
+    public Future<Void> create(RunRecord run, SubmitRunRequest request, Duration retention) {
       throw new UnsupportedOperationException();
     }
 

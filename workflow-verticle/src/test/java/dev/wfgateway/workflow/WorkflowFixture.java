@@ -13,7 +13,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -40,9 +42,14 @@ final class WorkflowFixture {
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RUN, message -> runEvents.add(message.body()));
   }
 
-  /** A configuration with tenants {@code acme} and {@code globex}, plus the given workflows. */
+  /**
+   * A configuration with tenants {@code acme} and {@code globex}, plus the given workflows, and a
+   * run journal of its own under {@code target/}.
+   */
   static JsonObject config(JsonObject workflows) {
     return new JsonObject()
+        .put("runs", new JsonObject().put("journalDir", Path.of("target", "run-journals", UUID.randomUUID().toString())
+            .toString()))
         .put("tenants", new JsonObject()
             .put("acme", new JsonObject().put("bulkhead", new JsonObject().put("maxConcurrent", 2).put("maxQueued", 2)))
             .put("globex", new JsonObject().put("workflows", new JsonArray().add("echo")))
