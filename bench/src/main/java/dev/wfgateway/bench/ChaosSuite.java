@@ -50,7 +50,8 @@ final class ChaosSuite {
   static final Duration NODE_RESTART_LOAD = Duration.ofSeconds(70);
   static final Duration RUNS_SETTLE = Duration.ofSeconds(60);
   static final String NODE_RESTART = "workflow-node-restart";
-  static final List<String> IN_PROCESS = List.of("downstream-500", "downstream-hang", "dlq-redeploy", "redis-restart");
+  static final List<String> IN_PROCESS = List.of("downstream-500", "downstream-hang", "dlq-redeploy", "redis-flushall",
+      "redis-restart");
   /** Production Redis topologies: one in-process node on a real Redis Cluster or behind real sentinels. */
   static final List<String> TOPOLOGY = List.of("redis-cluster-replica-kill", "redis-cluster-master-kill",
       "redis-cluster-master-pause", "redis-sentinel-failover");
@@ -59,8 +60,16 @@ final class ChaosSuite {
   /** Every answer of a scenario, one line each, for a look at its timeline. */
   private static final Path ANSWERS = Path.of("target", "chaos-answers");
 
-  /** A named fault: what breaks it, for how long, and what heals it; both run on the bench's main thread. */
-  private record Fault(String name, Runnable inject, Duration lasting, Runnable heal) {
+  /**
+   * A named fault: what breaks it, for how long, and what heals it; both run on the bench's main
+   * thread. {@code keepsLocks}: false for a fault that makes Redis lose the lock keys, where two runs
+   * of a key may overlap (reported, not failed); their fencing tokens must still only grow.
+   */
+  private record Fault(String name, Runnable inject, Duration lasting, Runnable heal, boolean keepsLocks) {
+    Fault(String name, Runnable inject, Duration lasting, Runnable heal) {
+      this(name, inject, lasting, heal, true);
+    }
+
     Fault(String name, Runnable inject, Runnable heal) {
       this(name, inject, FAULT_FOR, heal);
     }
@@ -127,6 +136,9 @@ final class ChaosSuite {
             Await.result(node.deployDlq());
             echo.downstream(EchoServices.Downstream.HEALTHY);
           })));
+      // Redis forgets everything, lock keys and fencing counters included, twice, 1.5 s apart.
+      faults.add(new Fault("redis-flushall", () -> redis.command("FLUSHALL"), Duration.ofMillis(1500),
+          () -> redis.command("FLUSHALL"), false));
       if (redis.controllable()) {
         faults.add(new Fault("redis-restart", redis::stopServer, () -> {
           try {
@@ -297,6 +309,7 @@ final class ChaosSuite {
   private boolean runScenario(Fault fault, HttpTarget gateway, LockedStepRecorder locked, Duration duration,
       Afterwards afterwards) {
     long overlapsBefore = locked.overlaps();
+    long staleBefore = locked.staleTokens();
     List<ChaosAnswer> answers = new ArrayList<>();
     Future<LoadResult> load = OpenLoopLoad.run(context, fault.name(), RATE, Duration.ZERO, duration,
         i -> submit(gateway, i, answers).map(Outcome.OK));
@@ -311,9 +324,18 @@ final class ChaosSuite {
     // A DLQ entry written while Redis was away drains from the local spool shortly after it is back.
     Await.result(loadVertx.timer(2, TimeUnit.SECONDS));
     writeTimeline(fault.name(), settled, locked.overlapNanos(), injectedNanos, healedNanos);
-    List<String> problems = afterwards.check(settled);
+    List<String> problems = new ArrayList<>(afterwards.check(settled));
+    long stale = locked.staleTokens() - staleBefore;
+    if (stale > 0) {
+      problems.add(stale + " step calls carried a fencing token smaller than one before them");
+    }
+    long overlaps = locked.overlaps() - overlapsBefore;
+    if (!fault.keepsLocks()) {
+      System.out.println(fault.name() + ": " + overlaps + " overlaps while Redis had lost the lock keys (allowed), "
+          + stale + " stale fencing tokens (must be 0)");
+    }
     ChaosVerdict verdict = ChaosVerdict.judge(settled, result.requests() - settled.size(), healedNanos,
-        locked.overlaps() - overlapsBefore, id -> exists(gateway, "/v1/dlq/" + id), runId -> deadLetteredLate(gateway, runId));
+        fault.keepsLocks() ? overlaps : 0, id -> exists(gateway, "/v1/dlq/" + id), runId -> deadLetteredLate(gateway, runId));
     String row = String.format(Locale.ROOT, "| %s | %d | %s | %d | %d | %d | %d | %d | %d | %s | %s |", fault.name(),
         result.requests(), verdict.statuses(), verdict.succeeded(), verdict.deadLettered(), verdict.refused(), verdict.deadLetteredLate(),
         verdict.lost(), verdict.duplicates(), verdict.recoveryMillis() < 0 ? "never" : verdict.recoveryMillis(),
