@@ -142,6 +142,7 @@ final class RunJournal {
           compacting = false;
           if (dropped.succeeded()) {
             records -= dropped.result();
+            LOG.log(Level.INFO, "run journal compacted: {0} records dropped, {1} kept", dropped.result(), records);
           } else {
             LOG.log(Level.WARNING, "run journal: compaction failed, the file stays as it is: {0}",
                 dropped.cause().toString());

@@ -446,13 +446,25 @@ public final class JsonLinesJournal {
     }
   }
 
+  /**
+   * Writes the records to a fresh temp file, a chunk at a time, each chunk fsynced before the next
+   * is written: one fsync of a whole large file would hold up the appends' fsyncs on the same disk
+   * for as long as it takes.
+   */
   private Path writeTemp(String name, List<String> records) throws IOException {
     Path temp = dir.resolve(name + TEMP_SUFFIX);
-    StringBuilder content = new StringBuilder();
-    records.forEach(r -> content.append(r).append('\n'));
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
-      writeFully(channel, content.toString());
+      StringBuilder chunk = new StringBuilder();
+      for (String record : records) {
+        chunk.append(record).append('\n');
+        if (chunk.length() >= CHUNK_BYTES) {
+          writeFully(channel, chunk.toString());
+          channel.force(false);
+          chunk.setLength(0);
+        }
+      }
+      writeFully(channel, chunk.toString());
       channel.force(false);
     }
     return temp;
