@@ -74,7 +74,7 @@ public final class WorkflowVerticle extends VerticleBase {
       SharedDataRunStore journaled = new SharedDataRunStore(vertx, runJournal, clock);
       store = journaled;
       unfinished = journaled.open();
-      locks = new SharedDataRunLocks(vertx);
+      locks = new SharedDataRunLocks(vertx, clock);
       idempotency = new SharedDataIdempotencyStore(vertx);
     }
     webClient = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("wfgateway-workflow"),
