@@ -41,6 +41,10 @@ import java.util.stream.Collectors;
  * carry everything alone). It also checks that every run answered 503 because its node
  * died ends finished (run again elsewhere, or dead-lettered), that the restarted node takes work,
  * and that no node logged a blocked event loop.
+ *
+ * <p>{@code local-node-kill9} needs no Redis: the embedded default, one node JVM on the local
+ * backend ({@link LocalNodeUnderTest}), takes async submits, is SIGKILLed and started again on the
+ * same journals; every run it answered 202 for must end ({@link AcceptedRunsVerdict}).
  */
 final class ChaosSuite {
   static final double RATE = 50;
@@ -53,6 +57,14 @@ final class ChaosSuite {
   static final Duration NODE_RESTART_LOAD = Duration.ofSeconds(70);
   static final Duration RUNS_SETTLE = Duration.ofSeconds(60);
   static final String NODE_RESTART = "workflow-node-restart";
+  static final String LOCAL_KILL9 = "local-node-kill9";
+  /** How long the killed local node stays down before it is started again, as a supervisor's restart delay would. */
+  static final Duration LOCAL_RESTART_PAUSE = Duration.ofSeconds(1);
+  /**
+   * Long enough for the local node to start again and take load for a while; shorter than the
+   * bench's {@code runs.retention} (30 s), so no run record has expired when the runs are polled.
+   */
+  static final Duration LOCAL_KILL9_LOAD = Duration.ofSeconds(20);
   static final List<String> IN_PROCESS = List.of("downstream-500", "downstream-hang", "dlq-redeploy", "redis-flushall",
       "redis-restart");
   /** Production Redis topologies: one in-process node on a real Redis Cluster or behind real sentinels. */
@@ -111,6 +123,9 @@ final class ChaosSuite {
       if (selected(NODE_RESTART)) {
         failures += runNodeRestart(redis.url()) ? 0 : 1;
       }
+    }
+    if (selected(LOCAL_KILL9)) {
+      failures += runLocalKill9() ? 0 : 1;
     }
     System.out.println();
     System.out.println(String.join("\n", rows));
@@ -294,6 +309,57 @@ final class ChaosSuite {
         : List.of(unfinished.size() + " of " + pending.size() + " runs of a dead node unfinished: " + unfinished);
   }
 
+  /**
+   * SIGKILLs the one node of the embedded default (local backend) under async submits and starts it
+   * again {@link #LOCAL_RESTART_PAUSE} later on the same journals and port; then every run it had
+   * answered 202 for must end, and each dead-lettered one have its DLQ entry.
+   */
+  private boolean runLocalKill9() throws Exception {
+    try (LocalNodeUnderTest node = new LocalNodeUnderTest()) {
+      HttpTarget gateway = new HttpTarget(loadVertx, node.gatewayPort());
+      Await.result(OpenLoopLoad.run(context, "warm-up", RATE, Duration.ZERO, Duration.ofSeconds(3),
+          i -> submitAsync(gateway, i).map(Outcome.OK)), Duration.ofSeconds(30));
+      long[] restartNanos = new long[1];
+      Fault fault = new Fault(LOCAL_KILL9, node::kill, LOCAL_RESTART_PAUSE, () -> {
+        restartNanos[0] = System.nanoTime();
+        node.restart();
+      });
+      Driven driven = drive(fault, node.echo.locked(), LOCAL_KILL9_LOAD, i -> submitAsync(gateway, i));
+      Map<String, RunPoller.Check> runs = new RunPoller(loadVertx, gateway)
+          .untilSettled(AcceptedRunsVerdict.acceptedRunIds(driven.answers()), RUNS_SETTLE);
+      AcceptedRunsVerdict verdict = AcceptedRunsVerdict.judge(driven.answers(), driven.injectedNanos(), restartNanos[0],
+          driven.healedNanos(), runs, dlqId -> Await.result(exists(gateway, "/v1/dlq/" + dlqId).otherwise(false)));
+      reportLocalKill9(driven, verdict, restartNanos[0], node);
+      List<String> problems = new ArrayList<>();
+      if (driven.unanswered() > 0) {
+        problems.add(driven.unanswered() + " submits without an answer within the drain deadline");
+      }
+      node.blockedThreadWarnings().forEach(line -> problems.add("blocked event loop: " + line));
+      boolean passed = verdict.passed() && driven.overlaps() == 0 && problems.isEmpty();
+      addRow(LOCAL_KILL9, driven.result().requests(), verdict.statuses(), "–", verdict.deadLetteredFound(),
+          verdict.statuses().getOrDefault(503, 0), "–", verdict.lostCount(), driven.overlaps(),
+          millisOrNever(verdict.recoveryMillis()), passed ? "PASS"
+              : "FAIL lost " + verdict.lost() + ", unexpected " + verdict.unexpected() + " " + problems);
+      Await.result(gateway.close());
+      return passed;
+    }
+  }
+
+  private static void reportLocalKill9(Driven driven, AcceptedRunsVerdict verdict, long restartNanos,
+      LocalNodeUnderTest node) {
+    System.out.println(LOCAL_KILL9 + ": " + verdict.accepted() + " submits answered 202, " + verdict.refusedWhileDown()
+        + " refused while the node was down; it had started again " + (driven.healedNanos() - restartNanos) / 1_000_000
+        + " ms after the restart command, and answered every submit 202 from " + millisOrNever(verdict.recoveryMillis())
+        + " ms");
+    System.out.println(LOCAL_KILL9 + ": runs answered 202 before the kill ended " + verdict.outcomesBeforeKill()
+        + ", after it " + verdict.outcomesAfterKill() + "; of the unfinished runs in its journal the restarted node"
+        + " started " + node.journalRecoveries(LocalNodeUnderTest.STARTED_AGAIN) + " again (still queued) and"
+        + " dead-lettered " + node.journalRecoveries(LocalNodeUnderTest.DEAD_LETTERED) + " (a step begun)");
+    // The local backend's fencing counters live in memory: after the restart they start again at 1.
+    System.out.println(LOCAL_KILL9 + ": " + driven.staleTokens() + " step calls carried a fencing token smaller than"
+        + " one before them (reported, not failed)");
+  }
+
   private boolean runScenario(Fault fault, HttpTarget gateway, LockedStepRecorder locked, Duration duration,
       Afterwards afterwards) {
     Driven driven = drive(fault, locked, duration, i -> submit(gateway, i));
@@ -390,6 +456,11 @@ final class ChaosSuite {
   /** One run of the chaos workflow on key {@code i % KEYS}; the future always succeeds, with its answer. */
   private static Future<ChaosAnswer> submit(HttpTarget gateway, long i) {
     return send(gateway, GatewayCalls.headers(BenchConfig.TENANT), i);
+  }
+
+  /** The same with {@code Prefer: respond-async}: answered 202 with the queued run. */
+  private static Future<ChaosAnswer> submitAsync(HttpTarget gateway, long i) {
+    return send(gateway, GatewayCalls.headers(BenchConfig.TENANT).add("Prefer", "respond-async"), i);
   }
 
   private static Future<ChaosAnswer> send(HttpTarget gateway, MultiMap headers, long i) {
