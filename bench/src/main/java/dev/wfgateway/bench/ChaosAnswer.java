@@ -8,8 +8,9 @@ import io.vertx.core.json.JsonObject;
  */
 record ChaosAnswer(long sentNanos, long answeredNanos, int status, JsonObject body) {
 
+  /** The answer the submit asked for: the finished run (200), or for an async submit its acceptance (202). */
   boolean ok() {
-    return status == 200;
+    return status == 200 || status == 202;
   }
 
   String field(String name) {

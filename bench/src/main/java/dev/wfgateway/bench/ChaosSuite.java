@@ -18,10 +18,13 @@ import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 
 /**
  * Chaos under load, on the Redis backend: each scenario drives the {@code chaos} workflow open-loop,
@@ -38,6 +41,10 @@ import java.util.concurrent.TimeUnit;
  * carry everything alone). It also checks that every run answered 503 because its node
  * died ends finished (run again elsewhere, or dead-lettered), that the restarted node takes work,
  * and that no node logged a blocked event loop.
+ *
+ * <p>{@code local-node-kill9} needs no Redis: the embedded default, one node JVM on the local
+ * backend ({@link LocalNodeUnderTest}), takes async submits, is SIGKILLed and started again on the
+ * same journals; every run it answered 202 for must end ({@link AcceptedRunsVerdict}).
  */
 final class ChaosSuite {
   static final double RATE = 50;
@@ -50,6 +57,14 @@ final class ChaosSuite {
   static final Duration NODE_RESTART_LOAD = Duration.ofSeconds(70);
   static final Duration RUNS_SETTLE = Duration.ofSeconds(60);
   static final String NODE_RESTART = "workflow-node-restart";
+  static final String LOCAL_KILL9 = "local-node-kill9";
+  /** How long the killed local node stays down before it is started again, as a supervisor's restart delay would. */
+  static final Duration LOCAL_RESTART_PAUSE = Duration.ofSeconds(1);
+  /**
+   * Long enough for the local node to start again and take load for a while; shorter than the
+   * bench's {@code runs.retention} (30 s), so no run record has expired when the runs are polled.
+   */
+  static final Duration LOCAL_KILL9_LOAD = Duration.ofSeconds(20);
   static final List<String> IN_PROCESS = List.of("downstream-500", "downstream-hang", "dlq-redeploy", "redis-flushall",
       "redis-restart");
   /** Production Redis topologies: one in-process node on a real Redis Cluster or behind real sentinels. */
@@ -109,6 +124,9 @@ final class ChaosSuite {
         failures += runNodeRestart(redis.url()) ? 0 : 1;
       }
     }
+    if (selected(LOCAL_KILL9)) {
+      failures += runLocalKill9() ? 0 : 1;
+    }
     System.out.println();
     System.out.println(String.join("\n", rows));
     return failures;
@@ -151,7 +169,7 @@ final class ChaosSuite {
         System.out.println("redis-restart skipped: REDIS_URL names a server this suite may not stop");
       }
       Await.result(OpenLoopLoad.run(context, "warm-up", RATE, Duration.ZERO, Duration.ofSeconds(3),
-          i -> submit(gateway, i, new ArrayList<>()).map(Outcome.OK)), Duration.ofSeconds(30));
+          i -> submit(gateway, i).map(Outcome.OK)), Duration.ofSeconds(30));
       for (Fault fault : faults.stream().filter(f -> selected(f.name())).toList()) {
         failures += runScenario(fault, gateway, node.echo.locked(), duration, answers -> List.of()) ? 0 : 1;
       }
@@ -213,7 +231,7 @@ final class ChaosSuite {
     try (PlatformUnderTest node = new PlatformUnderTest(redis)) {
       HttpTarget gateway = new HttpTarget(loadVertx, node.gatewayPort());
       Await.result(OpenLoopLoad.run(context, "warm-up", RATE, Duration.ZERO, Duration.ofSeconds(3),
-          i -> submit(gateway, i, new ArrayList<>()).map(Outcome.OK)), Duration.ofSeconds(30));
+          i -> submit(gateway, i).map(Outcome.OK)), Duration.ofSeconds(30));
       boolean passed = runScenario(fault, gateway, node.echo.locked(), duration.plus(FAILOVER_FOR), answers -> {
         System.out.println(fault.name() + ": every request succeeded again from "
             + ChaosVerdict.recoveryMillis(answers, injectedAt[0]) + " ms after the fault");
@@ -229,7 +247,7 @@ final class ChaosSuite {
     try (ClusterUnderTest cluster = new ClusterUnderTest(redisUrl)) {
       HttpTarget gateway = new HttpTarget(loadVertx, cluster.gatewayPort());
       Await.result(OpenLoopLoad.run(context, "warm-up", RATE, Duration.ZERO, Duration.ofSeconds(5),
-          i -> submit(gateway, i, new ArrayList<>()).map(Outcome.OK)), Duration.ofSeconds(60));
+          i -> submit(gateway, i).map(Outcome.OK)), Duration.ofSeconds(60));
       String victim = ClusterUnderTest.WORKFLOW_NODES.get(0);
       List<String> problems = new ArrayList<>();
       long[] killedAndRestarting = new long[2];
@@ -279,40 +297,112 @@ final class ChaosSuite {
 
   /**
    * Runs answered 503 with a runId (their node died under them) that are not finished within
-   * {@link #RUNS_SETTLE}: a survivor must run each again or dead-letter it.
+   * {@link #RUNS_SETTLE}: a survivor must run each again or dead-letter it. A 404 counts as finished:
+   * the run is past its retention.
    */
   private List<String> unfinishedRuns(HttpTarget gateway, List<ChaosAnswer> answers) {
     List<String> pending = answers.stream().filter(a -> a.status() == 503 && a.field("runId") != null)
         .map(a -> a.field("runId")).toList();
-    long deadline = System.nanoTime() + RUNS_SETTLE.toNanos();
-    List<String> unfinished = pending;
-    while (!unfinished.isEmpty() && System.nanoTime() < deadline) {
-      Await.result(loadVertx.timer(500, TimeUnit.MILLISECONDS));
-      unfinished = unfinished.stream().filter(runId -> !finished(gateway, runId)).toList();
-    }
+    List<String> unfinished = new RunPoller(loadVertx, gateway).untilSettled(pending, RUNS_SETTLE).entrySet().stream()
+        .filter(run -> !run.getValue().settled()).map(Map.Entry::getKey).toList();
     return unfinished.isEmpty() ? List.of()
         : List.of(unfinished.size() + " of " + pending.size() + " runs of a dead node unfinished: " + unfinished);
   }
 
-  /** Finished: succeeded, failed or dead-lettered, or already past its retention (404). */
-  private static boolean finished(HttpTarget gateway, String runId) {
-    try {
-      HttpTarget.Answer answer = Await.result(gateway.send(HttpMethod.GET, "/v1/runs/" + runId,
-          GatewayCalls.headers(BenchConfig.TENANT), null), ChaosVerdict.CHECK_TIMEOUT);
-      return answer.status() == 404 || answer.status() == 200
-          && List.of("succeeded", "failed", "dead_lettered").contains(answer.body().toJsonObject().getString("status"));
-    } catch (AssertionError e) {
-      return false; // no answer yet: asked again until the deadline
+  /**
+   * SIGKILLs the one node of the embedded default (local backend) under async submits and starts it
+   * again {@link #LOCAL_RESTART_PAUSE} later on the same journals and port; then every run it had
+   * answered 202 for must end, and each dead-lettered one have its DLQ entry.
+   */
+  private boolean runLocalKill9() throws Exception {
+    try (LocalNodeUnderTest node = new LocalNodeUnderTest()) {
+      HttpTarget gateway = new HttpTarget(loadVertx, node.gatewayPort());
+      Await.result(OpenLoopLoad.run(context, "warm-up", RATE, Duration.ZERO, Duration.ofSeconds(3),
+          i -> submitAsync(gateway, i).map(Outcome.OK)), Duration.ofSeconds(30));
+      long[] restartNanos = new long[1];
+      Fault fault = new Fault(LOCAL_KILL9, node::kill, LOCAL_RESTART_PAUSE, () -> {
+        restartNanos[0] = System.nanoTime();
+        node.restart();
+      });
+      Driven driven = drive(fault, node.echo.locked(), LOCAL_KILL9_LOAD, i -> submitAsync(gateway, i));
+      Map<String, RunPoller.Check> runs = new RunPoller(loadVertx, gateway)
+          .untilSettled(AcceptedRunsVerdict.acceptedRunIds(driven.answers()), RUNS_SETTLE);
+      AcceptedRunsVerdict verdict = AcceptedRunsVerdict.judge(driven.answers(), driven.injectedNanos(), restartNanos[0],
+          driven.healedNanos(), runs, dlqId -> Await.result(exists(gateway, "/v1/dlq/" + dlqId).otherwise(false)));
+      reportLocalKill9(driven, verdict, restartNanos[0], node);
+      List<String> problems = new ArrayList<>();
+      if (driven.unanswered() > 0) {
+        problems.add(driven.unanswered() + " submits without an answer within the drain deadline");
+      }
+      node.blockedThreadWarnings().forEach(line -> problems.add("blocked event loop: " + line));
+      boolean passed = verdict.passed() && driven.overlaps() == 0 && problems.isEmpty();
+      addRow(LOCAL_KILL9, driven.result().requests(), verdict.statuses(), "–", verdict.deadLetteredFound(),
+          verdict.statuses().getOrDefault(503, 0), "–", verdict.lostCount(), driven.overlaps(),
+          millisOrNever(verdict.recoveryMillis()), passed ? "PASS"
+              : "FAIL lost " + verdict.lost() + ", unexpected " + verdict.unexpected() + " " + problems);
+      Await.result(gateway.close());
+      return passed;
     }
+  }
+
+  private static void reportLocalKill9(Driven driven, AcceptedRunsVerdict verdict, long restartNanos,
+      LocalNodeUnderTest node) {
+    System.out.println(LOCAL_KILL9 + ": " + verdict.accepted() + " submits answered 202, " + verdict.refusedWhileDown()
+        + " refused while the node was down; it had started again " + (driven.healedNanos() - restartNanos) / 1_000_000
+        + " ms after the restart command, and answered every submit 202 from " + millisOrNever(verdict.recoveryMillis())
+        + " ms");
+    System.out.println(LOCAL_KILL9 + ": runs answered 202 before the kill ended " + verdict.outcomesBeforeKill()
+        + ", after it " + verdict.outcomesAfterKill() + "; of the unfinished runs in its journal the restarted node"
+        + " started " + node.journalRecoveries(LocalNodeUnderTest.STARTED_AGAIN) + " again (still queued) and"
+        + " dead-lettered " + node.journalRecoveries(LocalNodeUnderTest.DEAD_LETTERED) + " (a step begun)");
+    // The local backend's fencing counters live in memory: after the restart they start again at 1.
+    System.out.println(LOCAL_KILL9 + ": " + driven.staleTokens() + " step calls carried a fencing token smaller than"
+        + " one before them (reported, not failed)");
   }
 
   private boolean runScenario(Fault fault, HttpTarget gateway, LockedStepRecorder locked, Duration duration,
       Afterwards afterwards) {
+    Driven driven = drive(fault, locked, duration, i -> submit(gateway, i));
+    // A DLQ entry written while Redis was away drains from the local spool shortly after it is back.
+    Await.result(loadVertx.timer(2, TimeUnit.SECONDS));
+    List<String> problems = new ArrayList<>(afterwards.check(driven.answers()));
+    if (driven.staleTokens() > 0) {
+      problems.add(driven.staleTokens() + " step calls carried a fencing token smaller than one before them");
+    }
+    if (!fault.keepsLocks()) {
+      System.out.println(fault.name() + ": " + driven.overlaps() + " overlaps while Redis had lost the lock keys (allowed), "
+          + driven.staleTokens() + " stale fencing tokens (must be 0)");
+    }
+    ChaosVerdict verdict = ChaosVerdict.judge(driven.answers(), driven.unanswered(), driven.healedNanos(),
+        fault.keepsLocks() ? driven.overlaps() : 0, id -> exists(gateway, "/v1/dlq/" + id),
+        runId -> deadLetteredLate(gateway, runId));
+    boolean passed = verdict.passed() && problems.isEmpty();
+    addRow(fault.name(), driven.result().requests(), verdict.statuses(), verdict.succeeded(), verdict.deadLettered(),
+        verdict.refused(), verdict.deadLetteredLate(), verdict.lost(), verdict.duplicates(),
+        millisOrNever(verdict.recoveryMillis()), passed ? "PASS" : "FAIL" + verdict.lostKinds() + " " + problems);
+    return passed;
+  }
+
+  /** What one scenario's load got, when its fault was injected and healed, and the lock recorder's counts meanwhile. */
+  private record Driven(LoadResult result, List<ChaosAnswer> answers, long injectedNanos, long healedNanos,
+      long overlaps, long staleTokens) {
+    long unanswered() {
+      return result.requests() - answers.size();
+    }
+  }
+
+  /**
+   * Drives {@code submit} open-loop at {@link #RATE} for {@code duration}, injects the fault
+   * {@link #FAULT_AT} into it and heals it once it has lasted, waits for the answers and writes the
+   * timeline.
+   */
+  private Driven drive(Fault fault, LockedStepRecorder locked, Duration duration,
+      LongFunction<Future<ChaosAnswer>> submit) {
     long overlapsBefore = locked.overlaps();
     long staleBefore = locked.staleTokens();
     List<ChaosAnswer> answers = new ArrayList<>();
     Future<LoadResult> load = OpenLoopLoad.run(context, fault.name(), RATE, Duration.ZERO, duration,
-        i -> submit(gateway, i, answers).map(Outcome.OK));
+        i -> submit.apply(i).onSuccess(answers::add).map(Outcome.OK));
     Await.result(loadVertx.timer(FAULT_AT.toMillis(), TimeUnit.MILLISECONDS));
     long injectedNanos = System.nanoTime();
     fault.inject().run();
@@ -321,28 +411,19 @@ final class ChaosSuite {
     long healedNanos = System.nanoTime();
     LoadResult result = Await.result(load, duration.plus(OpenLoopLoad.DRAIN).plusSeconds(10));
     List<ChaosAnswer> settled = Await.result(copyOnContext(answers));
-    // A DLQ entry written while Redis was away drains from the local spool shortly after it is back.
-    Await.result(loadVertx.timer(2, TimeUnit.SECONDS));
     writeTimeline(fault.name(), settled, locked.overlapNanos(), injectedNanos, healedNanos);
-    List<String> problems = new ArrayList<>(afterwards.check(settled));
-    long stale = locked.staleTokens() - staleBefore;
-    if (stale > 0) {
-      problems.add(stale + " step calls carried a fencing token smaller than one before them");
-    }
-    long overlaps = locked.overlaps() - overlapsBefore;
-    if (!fault.keepsLocks()) {
-      System.out.println(fault.name() + ": " + overlaps + " overlaps while Redis had lost the lock keys (allowed), "
-          + stale + " stale fencing tokens (must be 0)");
-    }
-    ChaosVerdict verdict = ChaosVerdict.judge(settled, result.requests() - settled.size(), healedNanos,
-        fault.keepsLocks() ? overlaps : 0, id -> exists(gateway, "/v1/dlq/" + id), runId -> deadLetteredLate(gateway, runId));
-    String row = String.format(Locale.ROOT, "| %s | %d | %s | %d | %d | %d | %d | %d | %d | %s | %s |", fault.name(),
-        result.requests(), verdict.statuses(), verdict.succeeded(), verdict.deadLettered(), verdict.refused(), verdict.deadLetteredLate(),
-        verdict.lost(), verdict.duplicates(), verdict.recoveryMillis() < 0 ? "never" : verdict.recoveryMillis(),
-        verdict.passed() && problems.isEmpty() ? "PASS" : "FAIL" + verdict.lostKinds() + " " + problems);
+    return new Driven(result, settled, injectedNanos, healedNanos, locked.overlaps() - overlapsBefore,
+        locked.staleTokens() - staleBefore);
+  }
+
+  private void addRow(Object... cells) {
+    String row = Arrays.stream(cells).map(String::valueOf).collect(Collectors.joining(" | ", "| ", " |"));
     System.out.println(row);
     rows.add(row);
-    return verdict.passed() && problems.isEmpty();
+  }
+
+  private static Object millisOrNever(long millis) {
+    return millis < 0 ? "never" : millis;
   }
 
   /**
@@ -372,16 +453,23 @@ final class ChaosSuite {
     return copy.future();
   }
 
-  /** One run of the chaos workflow on key {@code i % KEYS}; its answer is appended to {@code answers} (on the load context). */
-  private static Future<Void> submit(HttpTarget gateway, long i, List<ChaosAnswer> answers) {
+  /** One run of the chaos workflow on key {@code i % KEYS}; the future always succeeds, with its answer. */
+  private static Future<ChaosAnswer> submit(HttpTarget gateway, long i) {
+    return send(gateway, GatewayCalls.headers(BenchConfig.TENANT), i);
+  }
+
+  /** The same with {@code Prefer: respond-async}: answered 202 with the queued run. */
+  private static Future<ChaosAnswer> submitAsync(HttpTarget gateway, long i) {
+    return send(gateway, GatewayCalls.headers(BenchConfig.TENANT).add("Prefer", "respond-async"), i);
+  }
+
+  private static Future<ChaosAnswer> send(HttpTarget gateway, MultiMap headers, long i) {
     long sent = System.nanoTime();
     JsonObject body = new JsonObject().put("input", new JsonObject().put("key", "k-" + i % KEYS));
-    return gateway.send(HttpMethod.POST, GatewayCalls.runsPath(BenchConfig.CHAOS), GatewayCalls.headers(BenchConfig.TENANT),
-            body.toBuffer())
-        .onComplete(ar -> answers.add(ar.succeeded()
+    return gateway.send(HttpMethod.POST, GatewayCalls.runsPath(BenchConfig.CHAOS), headers, body.toBuffer())
+        .transform(ar -> Future.succeededFuture(ar.succeeded()
             ? new ChaosAnswer(sent, System.nanoTime(), ar.result().status(), json(ar.result()))
-            : new ChaosAnswer(sent, System.nanoTime(), 0, null)))
-        .mapEmpty();
+            : new ChaosAnswer(sent, System.nanoTime(), 0, null)));
   }
 
   private static JsonObject json(HttpTarget.Answer answer) {
