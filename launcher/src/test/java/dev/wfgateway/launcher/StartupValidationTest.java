@@ -66,13 +66,16 @@ class StartupValidationTest {
     assertThat(vertx.deploymentIDs()).isEmpty();
   }
 
+  /** A file with a misspelt key ({@code redis.masterNam}) and a section this version lacks ({@code tracing}). */
+  static final String MISSPELT = String.join("\n",
+      "redis: { type: sentinel, endpoints: [\"redis://127.0.0.1:26379\"], masterNam: prod }",
+      "tracing: { otlpEndpoint: \"http://127.0.0.1:4318\" }",
+      "");
+
   @Test
   void refusesToStartOnAnUnknownKeyNamingItsPath() throws Exception {
     Path conf = dir.resolve("misspelt.yaml");
-    Files.writeString(conf, String.join("\n",
-        "redis: { type: sentinel, endpoints: [\"redis://127.0.0.1:26379\"], masterNam: prod }",
-        "tracing: { otlpEndpoint: \"http://127.0.0.1:4318\" }",
-        ""));
+    Files.writeString(conf, MISSPELT);
     Throwable failure = startFailure(conf);
 
     assertThat(failure).isInstanceOf(ConfigException.class);

@@ -18,10 +18,7 @@ class StrictConfigurationIT {
   @Test
   void anUnknownKeyStopsTheNodeWithExitCodeOneAndItsPath() throws Exception {
     Path conf = dir.resolve("platform.yaml");
-    Files.writeString(conf, String.join("\n",
-        "redis: { type: sentinel, endpoints: [\"redis://127.0.0.1:26379\"], masterNam: prod }",
-        "tracing: { otlpEndpoint: \"http://127.0.0.1:4318\" }",
-        ""));
+    Files.writeString(conf, StartupValidationTest.MISSPELT);
     try (NodeProcess node = NodeProcess.fromJar(ClusterIT.PLATFORM_JAR, "misspelt", dir,
         Map.of("HTTP_PORT", "0", "DLQ_JOURNAL_DIR", dir.resolve("dlq").toString()), "--conf", conf.toString())) {
       assertThat(node.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
