@@ -3,9 +3,7 @@ package dev.wfgateway.common.journal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collector;
 
@@ -37,7 +34,6 @@ import java.util.stream.Collector;
  * while appends go on, for records too many to keep in memory twice.
  */
 public final class JsonLinesJournal {
-  private static final System.Logger LOG = System.getLogger(JsonLinesJournal.class.getName());
   public static final String SUFFIX = ".jsonl";
   private static final String TEMP_SUFFIX = SUFFIX + ".compacting";
   private static final int CHUNK_BYTES = 1 << 20;
@@ -62,13 +58,9 @@ public final class JsonLinesJournal {
   private record PendingRewrite(String name, Supplier<List<String>> liveRecords, Promise<Void> done) {
   }
 
-  /** The lines a compaction keeps, and how many records it read and dropped. */
-  private record Kept(List<String> lines, int dropped) {
-  }
-
   /** Reads a file's first {@code end} bytes (whole lines) and picks the records to keep; runs on a worker thread. */
   private interface Fold {
-    Kept keep(Path file, long end) throws IOException;
+    JournalFileScanner.Kept keep(Path file, long end) throws IOException;
   }
 
   /** A compaction waiting for its turn to note where the file ends: what lies before is what it folds. */
@@ -131,99 +123,7 @@ public final class JsonLinesJournal {
    * (a crash mid-write) is also cut off the file so the next append starts on a clean line.
    */
   public <R, T> Future<T> replay(String name, LineReader<R> reader, Collector<R, ?, T> fold) {
-    return vertx.executeBlocking(() -> replay(fileOf(name), reader, fold));
-  }
-
-  private static <R, A, T> T replay(Path file, LineReader<R> reader, Collector<R, A, T> fold) throws IOException {
-    A folded = fold.supplier().get();
-    if (Files.exists(file)) {
-      Consumer<R> add = record -> fold.accumulator().accept(folded, record);
-      Scan scan = scan(file, Files.size(file), reader, add);
-      if (scan.unterminated() != null) {
-        readLastLine(file, scan, reader, add);
-      }
-    }
-    return fold.finisher().apply(folded);
-  }
-
-  /** What a scan found besides the records: how many whole lines, and the bytes after the last one. */
-  private record Scan(long wholeLines, long unterminatedStart, byte[] unterminated) {
-  }
-
-  /**
-   * Hands the record of each whole line among the file's first {@code end} bytes to {@code add},
-   * oldest first, a chunk at a time, so that no file is ever held in memory whole. A line that
-   * does not parse is skipped with a warning naming file and line.
-   */
-  private static <R> Scan scan(Path file, long end, LineReader<R> reader, Consumer<R> add) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
-      byte[] bytes = chunk.array();
-      ByteArrayOutputStream partial = new ByteArrayOutputStream();
-      long position = 0;
-      long lineStart = 0;
-      long lineNumber = 0;
-      while (position < end) {
-        chunk.clear().limit((int) Math.min(CHUNK_BYTES, end - position));
-        int read = channel.read(chunk, position);
-        if (read <= 0) {
-          break;
-        }
-        int from = 0;
-        for (int i = 0; i < read; i++) {
-          if (bytes[i] != '\n') {
-            continue;
-          }
-          String line;
-          if (partial.size() == 0) {
-            line = new String(bytes, from, i - from, StandardCharsets.UTF_8);
-          } else {
-            partial.write(bytes, from, i - from);
-            line = partial.toString(StandardCharsets.UTF_8);
-            partial.reset();
-          }
-          lineNumber++;
-          R record = reader.read(line, 0, line.length());
-          if (record != null) {
-            add.accept(record);
-          } else if (!line.isBlank()) {
-            LOG.log(Level.WARNING, "journal {0}: skipping corrupt line {1}", file, lineNumber);
-          }
-          from = i + 1;
-          lineStart = position + from;
-        }
-        partial.write(bytes, from, read - from);
-        position += read;
-      }
-      return new Scan(lineNumber, lineStart, partial.size() == 0 ? null : partial.toByteArray());
-    }
-  }
-
-  /**
-   * A last line without its newline may be cut short by a crash, so every character of it is
-   * checked: whole, it gets its newline; torn, it is cut off the file.
-   */
-  private static <R> void readLastLine(Path file, Scan scan, LineReader<R> reader, Consumer<R> add)
-      throws IOException {
-    R record = reader.read(new String(scan.unterminated(), StandardCharsets.UTF_8));
-    if (record != null) {
-      add.accept(record);
-      appendBytes(file, "\n");
-      return;
-    }
-    LOG.log(Level.WARNING, "journal {0}: skipping torn last line {1} (a write interrupted by a crash)",
-        file, scan.wholeLines() + 1);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      channel.truncate(scan.unterminatedStart());
-      channel.force(true);
-    }
-  }
-
-  private static void appendBytes(Path file, String text) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-      channel.force(false);
-    }
+    return vertx.executeBlocking(() -> JournalFileScanner.replay(fileOf(name), reader, fold));
   }
 
   /** Appends one record (a JSON object on one line) to the named file; completes once it is fsynced. */
@@ -266,21 +166,9 @@ public final class JsonLinesJournal {
       return Future.failedFuture(new IllegalStateException("journal closed"));
     }
     Promise<Integer> done = Promise.promise();
-    pendingCompactions.add(new PendingCompaction(name, (file, end) -> keep(file, end, reader, live), done));
+    pendingCompactions.add(new PendingCompaction(name, (file, end) -> JournalFileScanner.keep(file, end, reader, live), done));
     writeNext();
     return done.future();
-  }
-
-  private static <R, A> Kept keep(Path file, long end, LineReader<R> reader, Collector<R, A, List<String>> live)
-      throws IOException {
-    A folded = live.supplier().get();
-    long[] read = {0};
-    scan(file, end, reader, record -> {
-      read[0]++;
-      live.accumulator().accept(folded, record);
-    });
-    List<String> kept = live.finisher().apply(folded);
-    return new Kept(kept, Math.toIntExact(read[0] - kept.size()));
   }
 
   /** Writes what is queued and finishes compactions under way, then closes the files. */
@@ -350,7 +238,7 @@ public final class JsonLinesJournal {
     folding++;
     Path file = fileOf(compaction.name());
     vertx.executeBlocking(() -> {
-      Kept kept = compaction.fold().keep(file, end);
+      JournalFileScanner.Kept kept = compaction.fold().keep(file, end);
       return new PendingSwap(compaction.name(), writeTemp(compaction.name(), kept.lines()), end, kept.dropped(),
           compaction.done());
     }, false).onComplete(folded -> {
