@@ -59,12 +59,19 @@ final class ClusterView {
         });
   }
 
-  private boolean clustered() {
-    return ((VertxInternal) vertx).clusterManager() != null;
+  boolean clustered() {
+    return vertx.isClustered();
+  }
+
+  /**
+   * The ids of the cluster's live members, as this node's cluster manager knows them now; call when
+   * clustered. The one use of Vert.x's internal API here: the public API has no membership view.
+   */
+  Set<String> members() {
+    return Set.copyOf(((VertxInternal) vertx).clusterManager().getNodes());
   }
 
   private Set<String> members(Map<String, String> entries) {
-    var clusterManager = ((VertxInternal) vertx).clusterManager();
-    return clusterManager == null ? new TreeSet<>(entries.keySet()) : new TreeSet<>(clusterManager.getNodes());
+    return new TreeSet<>(clustered() ? members() : entries.keySet());
   }
 }

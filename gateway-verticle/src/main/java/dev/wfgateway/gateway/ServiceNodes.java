@@ -11,7 +11,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,7 +75,7 @@ final class ServiceNodes {
   }
 
   void start() {
-    if (((VertxInternal) vertx).clusterManager() == null) {
+    if (!cluster.clustered()) {
       return;
     }
     refreshTimer = vertx.setPeriodic(1, REFRESH_MILLIS, id -> cluster.reports(null).onSuccess(this::learn));
@@ -147,7 +146,7 @@ final class ServiceNodes {
     if (pending.isEmpty()) {
       return;
     }
-    Set<String> members = Set.copyOf(((VertxInternal) vertx).clusterManager().getNodes());
+    Set<String> members = cluster.members();
     for (Pending request : List.copyOf(pending)) {
       if (members.contains(request.node)) {
         continue;

@@ -12,4 +12,9 @@ public final class ProblemException extends RuntimeException {
   public Problem problem() {
     return problem;
   }
+
+  /** Whether {@code failure} is a problem of {@code type}. */
+  public static boolean is(Throwable failure, ProblemType type) {
+    return failure instanceof ProblemException pe && pe.problem.type() == type;
+  }
 }

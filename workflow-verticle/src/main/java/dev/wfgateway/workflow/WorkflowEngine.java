@@ -209,7 +209,7 @@ final class WorkflowEngine {
         .recover(e -> Future.failedFuture(e instanceof ProblemException ? e
             : unavailable("The run store is unavailable")))
         .onFailure(e -> {
-          if (!(e instanceof ProblemException pe && pe.problem().type() == ProblemType.RUN_ID_TAKEN)) {
+          if (!ProblemException.is(e, ProblemType.RUN_ID_TAKEN)) {
             recordNotStarted(queued);
           }
           activeRuns.ended(runId);
@@ -288,7 +288,7 @@ final class WorkflowEngine {
         : RunRecord.queued(runId, request.tenant(), request.workflow(), request.input(), Instant.now().toString());
     switch (action) {
       case RESTART -> restart(context, runId, fromNode, record != null).onFailure(e -> {
-        if (!(e instanceof ProblemException pe && pe.problem().type() == ProblemType.RUN_ID_TAKEN)) {
+        if (!ProblemException.is(e, ProblemType.RUN_ID_TAKEN)) {
           executor.reject(context, orphan, "could not be restarted: " + e.getMessage());
         } // else a resent submit started it first, on another node
       });
@@ -303,8 +303,8 @@ final class WorkflowEngine {
    * it waits and asks again, so a node taking over many runs at once loses none to its own bulkhead.
    */
   private Future<RunRecord> restart(RunContext context, String runId, String fromNode, boolean overwrite) {
-    return admit(context, runId, fromNode, overwrite).recover(e -> e instanceof ProblemException pe
-        && pe.problem().type() == ProblemType.BULKHEAD_FULL && !draining
+    return admit(context, runId, fromNode, overwrite).recover(e -> ProblemException.is(e, ProblemType.BULKHEAD_FULL)
+        && !draining
         ? vertx.timer(RESTART_RETRY_MILLIS).compose(v -> restart(context, runId, fromNode, overwrite))
         : Future.failedFuture(e));
   }
