@@ -1,5 +1,6 @@
 package dev.wfgateway.common.config;
 
+import dev.wfgateway.common.json.StrictJson;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
@@ -15,7 +16,16 @@ public record HttpConfig(String host, int port, long maxBodyBytes, Duration idle
         r.number(json, "maxBodyBytes", "http.maxBodyBytes", 1_048_576, 1),
         r.duration(json, "idleTimeout", "http.idleTimeout", Duration.ofSeconds(60)),
         r.bool(json, "publicMetrics", "http.publicMetrics", true),
-        (int) r.number(json, "maxJsonDepth", "http.maxJsonDepth", 64, 1),
+        maxJsonDepth(r, json),
         tls);
+  }
+
+  private static int maxJsonDepth(ConfigReader r, JsonObject json) {
+    long depth = r.number(json, "maxJsonDepth", "http.maxJsonDepth", 64, 1);
+    if (depth > StrictJson.DEPTH_CEILING) {
+      r.problem("http.maxJsonDepth", "must be at most " + StrictJson.DEPTH_CEILING
+          + " (records wrap the input, and JSON deeper than 1000 levels cannot be written)");
+    }
+    return (int) depth;
   }
 }

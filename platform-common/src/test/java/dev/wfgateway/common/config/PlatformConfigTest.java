@@ -58,6 +58,8 @@ class PlatformConfigTest {
 
   static Stream<Arguments> brokenDefinitions() {
     return Stream.of(
+        Arguments.of("JSON depth past the ceiling", (Breaker) c -> c.put("http", new JsonObject().put("maxJsonDepth", 501)),
+            "http.maxJsonDepth: must be at most 500"),
         Arguments.of("unknown retry preset", (Breaker) c -> steps(c).getJsonObject(0).put("retry", "fastest"),
             "workflows.risk-check.steps[0].retry: unknown retry preset 'fastest'"),
         Arguments.of("bad lock pointer", (Breaker) c -> workflow(c).getJsonObject("lock").put("key", "eventId"),
