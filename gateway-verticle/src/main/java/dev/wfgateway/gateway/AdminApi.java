@@ -80,7 +80,8 @@ final class AdminApi {
   }
 
   private static void respond(RoutingContext ctx, Future<JsonObject> body) {
-    body.onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()))
+    body.onSuccess(PlatformServices.answering(ctx, json -> ctx.response().putHeader("Content-Type", "application/json")
+            .end(json.encode())))
         .onFailure(e -> ProblemResponses.fail(ctx, e));
   }
 

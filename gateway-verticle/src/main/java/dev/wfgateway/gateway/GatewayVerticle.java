@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -41,7 +42,6 @@ public final class GatewayVerticle extends VerticleBase {
   static final String OPENAPI_PATH = "/openapi.yaml";
   static final String OPENAPI_RESOURCE = "/dev/wfgateway/gateway/openapi.yaml";
   private static final Logger LOG = Logger.getLogger(GatewayVerticle.class.getName());
-  private static final int MAX_HEADER_BYTES = 16 * 1024;
   private static final long SCALING_REFRESH_MILLIS = 5_000;
 
   private final PrometheusMeterRegistry registry;
@@ -71,7 +71,10 @@ public final class GatewayVerticle extends VerticleBase {
     readiness = new ReadinessChecks(vertx, config, registry);
     HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(http.port())
         .setIdleTimeout((int) http.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setMaxHeaderSize(MAX_HEADER_BYTES).setCompressionSupported(true);
+        .setMaxHeaderSize(RequestIntake.MAX_HEADER_BYTES).setMaxInitialLineLength(RequestIntake.MAX_TARGET_CHARS + 64)
+        // h2's decoder gets room to spare so that the intake, not a bare 431, holds both protocols to one limit
+        .setInitialSettings(new Http2Settings().setMaxHeaderListSize(4 * RequestIntake.MAX_HEADER_BYTES))
+        .setCompressionSupported(true);
     if (http.tls() != null) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(http.tls().certPem())
           .setKeyPath(http.tls().keyPem()));
@@ -79,8 +82,9 @@ public final class GatewayVerticle extends VerticleBase {
     return vertx.executeBlocking(GatewayVerticle::openApiDocument)
         .compose(openApi -> {
           router = routes(config, credentials, openApi);
-          return vertx.createHttpServer(options).requestHandler(router)
-              .invalidRequestHandler(InvalidRequests::answer).listen();
+          InvalidRequests invalid = new InvalidRequests();
+          return vertx.createHttpServer(options).requestHandler(invalid.guarding(router))
+              .invalidRequestHandler(invalid::undecodable).listen();
         })
         .onSuccess(s -> server = s);
   }
@@ -88,8 +92,8 @@ public final class GatewayVerticle extends VerticleBase {
   private Router routes(PlatformConfig config, Credentials credentials, Buffer openApi) {
     Router router = Router.router(vertx);
     router.route().handler(this::tagRequest);
-    router.route().handler(RequestInput::refuseUnexpectedBody);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    router.route().handler(RequestInput::refuseUnexpectedBody);
     HealthCheckHandler live = HealthCheckHandler.create(vertx)
         .register("eventloop", promise -> promise.complete(Status.OK()));
     HealthCheckHandler ready = HealthCheckHandler.createWithHealthChecks(readiness.register(HealthChecks.create(vertx)));
@@ -142,6 +146,9 @@ public final class GatewayVerticle extends VerticleBase {
     ctx.put(PlatformServices.REQUEST_ID_KEY, requestId);
     ctx.response().putHeader("X-Request-Id", requestId);
     AccessLog.install(ctx);
+    if ("close".equals(ctx.response().headers().get("Connection"))) {
+      ctx.addEndHandler(ar -> ctx.request().connection().close());
+    }
     ctx.next();
   }
 

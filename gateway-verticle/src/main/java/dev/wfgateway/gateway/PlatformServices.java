@@ -3,6 +3,7 @@ package dev.wfgateway.gateway;
 import dev.wfgateway.common.Headers;
 import dev.wfgateway.common.ProblemException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -50,13 +51,24 @@ final class PlatformServices {
   /** Hands the service's reply to {@code onReply}; a failure, or a problem it throws, becomes the response. */
   void call(RoutingContext ctx, String address, JsonObject body, Duration timeout, Consumer<JsonObject> onReply) {
     request(ctx, address, body, timeout)
-        .onSuccess(reply -> {
-          try {
-            onReply.accept(reply);
-          } catch (ProblemException e) {
-            ProblemResponses.send(ctx, e.problem());
-          }
-        })
+        .onSuccess(answering(ctx, onReply))
         .onFailure(e -> ProblemResponses.fail(ctx, e));
+  }
+
+  /**
+   * {@code onReply} as a handler that always answers: a problem it throws as itself, anything else
+   * (a reply that cannot be encoded, say) through the router's failure handler as a 500, never a
+   * request left hanging.
+   */
+  static <T> Handler<T> answering(RoutingContext ctx, Consumer<T> onReply) {
+    return reply -> {
+      try {
+        onReply.accept(reply);
+      } catch (ProblemException e) {
+        ProblemResponses.send(ctx, e.problem());
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    };
   }
 }

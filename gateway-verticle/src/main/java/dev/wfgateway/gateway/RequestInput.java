@@ -3,17 +3,16 @@ package dev.wfgateway.gateway;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.messages.DlqFilter;
+import dev.wfgateway.common.json.JsonRejected;
+import dev.wfgateway.common.json.StrictJson;
 import dev.wfgateway.common.messages.DlqReason;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Locale;
 import java.util.Set;
 
 /** Reads and checks what a client sent: bodies, Idempotency-Key, DLQ filters. Bad input is a 4xx problem. */
@@ -28,11 +27,16 @@ final class RequestInput {
   private RequestInput() {
   }
 
-  /** GET, HEAD and DELETE take no body here: one sent anyway is a 400, never silently ignored. */
+  /**
+   * GET, HEAD and DELETE take no body here: one sent anyway is a 400, never silently ignored. h2
+   * frames a body without either header, so what was read counts too.
+   */
   static void refuseUnexpectedBody(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     String length = request.getHeader("Content-Length");
-    boolean hasBody = request.headers().contains("Transfer-Encoding") || (length != null && !length.equals("0"));
+    Buffer body = ctx.body().buffer();
+    boolean hasBody = request.headers().contains("Transfer-Encoding") || (length != null && !length.equals("0"))
+        || (body != null && body.length() > 0);
     if (hasBody && BODILESS.contains(request.method())) {
       throw new ProblemException(ProblemType.BAD_REQUEST.problem(request.method() + " requests take no body"));
     }
@@ -40,8 +44,9 @@ final class RequestInput {
   }
 
   /**
-   * The run's input from a body {@code {"input": {...}}}; an empty body means an empty input. An
-   * input nested deeper than {@code maxDepth} is refused before the body is parsed.
+   * The run's input from a body {@code {"input": {...}}}; an empty body means an empty input. The
+   * body is read by {@link StrictJson}: an input nested deeper than {@code maxDepth}, invalid UTF-8
+   * or a number that would change is refused before anything is built from it.
    */
   static JsonObject runInput(RoutingContext ctx, int maxDepth) {
     Buffer body = ctx.body().buffer();
@@ -49,18 +54,15 @@ final class RequestInput {
       return new JsonObject();
     }
     String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !isJson(contentType)) {
+    if (contentType == null || !RequestIntake.isJson(contentType)) {
       throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE
           .problem("Send the body as application/json (got " + (contentType == null ? "no Content-Type" : contentType) + ")"));
     }
-    if (JsonDepth.exceeds(body, maxDepth + 1)) {
-      throw invalid("/input", "The input is nested deeper than " + maxDepth + " levels");
-    }
     Object parsed;
     try {
-      parsed = Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new ProblemException(ProblemType.MALFORMED_JSON.problem("The body is not valid JSON"));
+      parsed = StrictJson.decode(body, maxDepth, 1);
+    } catch (JsonRejected e) {
+      throw new ProblemException(e.problem());
     }
     if (!(parsed instanceof JsonObject json)) {
       throw invalid("", "The body must be a JSON object such as {\"input\": {...}}");
@@ -78,11 +80,6 @@ final class RequestInput {
       throw invalid("/input", "input must be a JSON object");
     }
     return inputObject;
-  }
-
-  private static boolean isJson(String contentType) {
-    String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
   }
 
   /** The Idempotency-Key header: absent, or 1 to 255 printable ASCII characters. */

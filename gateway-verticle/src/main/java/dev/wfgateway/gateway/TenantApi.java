@@ -98,7 +98,7 @@ final class TenantApi {
     Duration timeout = async ? SERVICE_TIMEOUT : definition.timeout().plus(lockWait).plus(SYNC_MARGIN);
     String runId = UUID.randomUUID().toString();
     services.requestMessage(ctx, Addresses.WORKFLOW_SUBMIT, request.toJson(), timeout, Map.of(Headers.RUN_ID, runId))
-        .onSuccess(reply -> {
+        .onSuccess(PlatformServices.answering(ctx, reply -> {
           JsonObject run = reply.body();
           if ("true".equals(reply.headers().get(Headers.IDEMPOTENT_REPLAYED))) {
             ctx.response().putHeader("Idempotent-Replayed", "true");
@@ -111,7 +111,7 @@ final class TenantApi {
                 .putHeader("Preference-Applied", "respond-async");
           }
           ctx.response().putHeader("Content-Type", "application/json").end(run.encode());
-        })
+        }))
         .onFailure(e -> ProblemResponses.fail(ctx, e));
   }
 

@@ -3,6 +3,7 @@ package dev.wfgateway.common;
 /** Every kind of error the platform answers, with its stable type URI and HTTP status. */
 public enum ProblemType {
   BAD_REQUEST("bad-request", 400, "Bad request"),
+  BAD_FRAMING("ambiguous-framing", 400, "The request's framing is ambiguous"),
   MALFORMED_JSON("malformed-json", 400, "Malformed JSON"),
   VALIDATION_FAILED("validation-failed", 400, "Input failed validation"),
   INVALID_IDEMPOTENCY_KEY("invalid-idempotency-key", 400, "Invalid Idempotency-Key"),
@@ -15,6 +16,7 @@ public enum ProblemType {
   PAYLOAD_TOO_LARGE("payload-too-large", 413, "Request body too large"),
   URI_TOO_LONG("uri-too-long", 414, "Request line too long"),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Request body must be application/json"),
+  EXPECTATION_FAILED("expectation-failed", 417, "Expectation not supported"),
   IDEMPOTENCY_MISMATCH("idempotency-key-reused", 422, "Idempotency-Key reused with a different request body"),
   RATE_LIMITED("rate-limited", 429, "Rate limit exceeded"),
   HEADERS_TOO_LARGE("headers-too-large", 431, "Request header fields too large"),

@@ -5,12 +5,12 @@ package dev.wfgateway.common.json;
  * above U+10FFFF. Lenient decoders turn the rest into other characters, which is how an overlong
  * "/" gets past a filter.
  */
-final class Utf8 {
+public final class Utf8 {
   private Utf8() {
   }
 
   /** Index of the first byte that starts an ill-formed sequence, or -1 when all is well-formed. */
-  static int firstInvalidByte(byte[] bytes) {
+  public static int firstInvalidByte(byte[] bytes) {
     int i = 0;
     while (i < bytes.length) {
       int b = bytes[i] & 0xff;
