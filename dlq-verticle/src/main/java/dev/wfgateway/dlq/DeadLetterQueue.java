@@ -2,6 +2,8 @@ package dev.wfgateway.dlq;
 
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
+import dev.wfgateway.common.json.JsonRejected;
+import dev.wfgateway.common.json.StrictJson;
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqFilter;
 import dev.wfgateway.dlq.DeadLetterStore.Removal;
@@ -29,10 +31,27 @@ final class DeadLetterQueue {
   private final Clock clock;
 
   record Page(List<DlqEntry> entries, String nextCursor) {
+    /**
+     * The page as sent; an entry that could not be encoded again (stored before the platform held
+     * input to its limits) is left out and named under {@code skipped}, so that it cannot make the
+     * whole listing fail.
+     */
     JsonObject toJson() {
       JsonArray array = new JsonArray();
-      entries.forEach(e -> array.add(e.toJson()));
+      JsonArray skipped = new JsonArray();
+      for (DlqEntry entry : entries) {
+        JsonObject json = entry.toJson();
+        try {
+          StrictJson.check(json, StrictJson.DEPTH_CEILING, "");
+          array.add(json);
+        } catch (JsonRejected e) {
+          skipped.add(new JsonObject().put("id", entry.id()).put("reason", e.getMessage()));
+        }
+      }
       JsonObject json = new JsonObject().put("entries", array);
+      if (!skipped.isEmpty()) {
+        json.put("skipped", skipped);
+      }
       if (nextCursor != null) {
         json.put("nextCursor", nextCursor);
       }
@@ -45,8 +64,14 @@ final class DeadLetterQueue {
     this.clock = clock;
   }
 
+  /** Stores an entry another service sent; one it could not read back whole is refused with 400. */
   Future<String> add(DlqEntry entry) {
     DlqQuery.requireTenantName(entry.tenant());
+    try {
+      StrictJson.check(entry.toJson(), StrictJson.DEPTH_CEILING, "");
+    } catch (JsonRejected e) {
+      return Future.failedFuture(new ProblemException(e.problem()));
+    }
     return store.add(entry);
   }
 

@@ -147,6 +147,25 @@ abstract class DlqContractTest {
 
   // ---- the contract ----
 
+  static JsonObject nestedObjects(int levels) {
+    JsonObject value = new JsonObject();
+    for (int i = 1; i < levels; i++) {
+      value = new JsonObject().put("a", value);
+    }
+    return value;
+  }
+
+  @Test
+  void anEntryTooDeepToBeReadBackIsRefusedAndTheListingStillAnswers() {
+    deploy();
+    JsonObject deep = entry("acme", "risk-check", "step_failed", "r-deep").put("input", nestedObjects(600));
+
+    assertThat(failureCode(Addresses.DLQ_ADD, deep)).isEqualTo(400);
+    add(entry("acme", "risk-check", "step_failed", "r-ok"));
+
+    assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactly("r-ok");
+  }
+
   @Test
   void addsAnEntryAndGetsItBack() {
     deploy();

@@ -1,6 +1,8 @@
 package dev.wfgateway.workflow;
 
 import dev.wfgateway.common.config.StepDefinition;
+import dev.wfgateway.common.json.JsonRejected;
+import dev.wfgateway.common.json.StrictJson;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -21,16 +23,17 @@ final class EventBusStepInvoker implements StepInvoker {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(step.eventbus().timeout().toMillis());
     call.headers().forEach(options::addHeader);
     return vertx.eventBus().<Object>request(step.eventbus().address(), call.payload(), options)
-        .transform(ar -> ar.succeeded() ? Future.succeededFuture(asJson(ar.result()))
-            : Future.failedFuture(classify(ar.cause())));
+        .transform(ar -> ar.succeeded() ? asJson(ar.result()) : Future.failedFuture(classify(ar.cause())));
   }
 
-  private static JsonObject asJson(Message<Object> reply) {
+  private static Future<JsonObject> asJson(Message<Object> reply) {
     Object body = reply.body();
-    if (body instanceof JsonObject json) {
-      return json;
+    try {
+      StrictJson.check(body, StrictJson.DEPTH_CEILING, "");
+    } catch (JsonRejected e) {
+      return Future.failedFuture(StepFailure.unstorable(e));
     }
-    return new JsonObject().put("value", body);
+    return Future.succeededFuture(body instanceof JsonObject json ? json : new JsonObject().put("value", body));
   }
 
   private static StepFailure classify(Throwable failure) {

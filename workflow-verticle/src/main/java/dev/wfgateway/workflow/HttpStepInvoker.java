@@ -1,11 +1,11 @@
 package dev.wfgateway.workflow;
 
 import dev.wfgateway.common.config.StepDefinition;
+import dev.wfgateway.common.json.JsonRejected;
+import dev.wfgateway.common.json.StrictJson;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -42,11 +42,12 @@ final class HttpStepInvoker implements StepInvoker {
         return Future.succeededFuture(new JsonObject());
       }
       try {
-        Object value = Json.decodeValue(body);
+        Object value = StrictJson.decode(body, StrictJson.DEPTH_CEILING, 0);
         return Future.succeededFuture(value instanceof JsonObject json ? json : new JsonObject().put("value", value));
-      } catch (DecodeException e) {
-        return Future.failedFuture(StepFailure.permanent("step_bad_response", "step answered " + status
-            + " with a body that is not JSON"));
+      } catch (JsonRejected e) {
+        return Future.failedFuture(e.kind() == JsonRejected.Kind.MALFORMED
+            ? StepFailure.permanent("step_bad_response", "step answered " + status + " with a body that is not JSON")
+            : StepFailure.unstorable(e));
       }
     }
     String message = "step answered HTTP " + status + excerpt(response.body());

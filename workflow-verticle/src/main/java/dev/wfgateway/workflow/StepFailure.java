@@ -1,5 +1,6 @@
 package dev.wfgateway.workflow;
 
+import dev.wfgateway.common.json.JsonRejected;
 import dev.wfgateway.common.messages.DlqReason;
 
 /**
@@ -21,6 +22,12 @@ final class StepFailure extends RuntimeException {
 
   static StepFailure retryable(String type, String message) {
     return new StepFailure(type, message, true, DlqReason.STEP_FAILED);
+  }
+
+  /** A step's answer that could not be stored and passed on unchanged: not retried, it would only answer the same. */
+  static StepFailure unstorable(JsonRejected rejected) {
+    return permanent("step_bad_response", "step answered JSON the platform does not take: " + rejected.getMessage()
+        + (rejected.pointer().isEmpty() ? "" : " at " + rejected.pointer()));
   }
 
   static StepFailure permanent(String type, String message) {

@@ -6,6 +6,8 @@ import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.config.TenantConfig;
 import dev.wfgateway.common.config.WorkflowDefinition;
+import dev.wfgateway.common.json.JsonRejected;
+import dev.wfgateway.common.json.StrictJson;
 import dev.wfgateway.common.messages.FailureInfo;
 import dev.wfgateway.common.messages.RunRecord;
 import dev.wfgateway.common.messages.RunStatus;
@@ -109,6 +111,7 @@ final class WorkflowEngine {
     String lockKey;
     try {
       definition = definitionFor(request.tenant(), request.workflow());
+      holdToLimits(request.input());
       validator.validate(definition.name(), request.input());
       lockKey = lockKey(definition, request.input());
     } catch (ProblemException e) {
@@ -149,6 +152,15 @@ final class WorkflowEngine {
                   : idempotency.release(scope, claim).otherwiseEmpty();
               return kept.transform(v -> Future.failedFuture(ar.cause()));
             }));
+  }
+
+  /** Another service's message meets the limits an HTTP body does: what is accepted can always be stored and read. */
+  private void holdToLimits(JsonObject input) {
+    try {
+      StrictJson.check(input, config.http().maxJsonDepth(), "/input");
+    } catch (JsonRejected e) {
+      throw new ProblemException(e.problem());
+    }
   }
 
   private static boolean ownClaim(IdempotencyRecord existing, IdempotencyRecord claim) {
