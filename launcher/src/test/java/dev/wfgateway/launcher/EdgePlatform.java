@@ -65,9 +65,13 @@ final class EdgePlatform implements AutoCloseable {
   private final WebClient client;
 
   EdgePlatform(Path dir) throws IOException {
+    this(dir, IDLE_TIMEOUT);
+  }
+
+  EdgePlatform(Path dir, Duration idleTimeout) throws IOException {
     configFile = ConfiguredPlatform.write(dir, WORKFLOWS);
     Files.writeString(configFile, "http: { maxBodyBytes: " + MAX_BODY_BYTES + ", idleTimeout: "
-        + IDLE_TIMEOUT.toMillis() + "ms }\n", StandardOpenOption.APPEND);
+        + idleTimeout.toMillis() + "ms }\n", StandardOpenOption.APPEND);
     node = new RunningPlatform(dir, Map.of(), configFile.toString());
     client = WebClient.create(node.vertx, new WebClientOptions().setKeepAlive(false));
     node.vertx.eventBus().<JsonObject>consumer(ECHO_ADDRESS, message -> {
