@@ -24,7 +24,7 @@ final class BreakingStepInvoker implements StepInvoker {
     FailureRateBreaker breaker = breakers.forStep(step, call.tenant());
     long start = breakers.now();
     if (!breaker.tryAcquire(start)) {
-      return Future.failedFuture(new StepFailure("circuit_open", "circuit breaker '" + breaker.name()
+      return Future.failedFuture(StepFailure.notCalled("circuit_open", "circuit breaker '" + breaker.name()
           + "' is open for this tenant; the step was not called", true, DlqReason.CIRCUIT_OPEN));
     }
     return delegate.invoke(step, call).andThen(ar -> {
