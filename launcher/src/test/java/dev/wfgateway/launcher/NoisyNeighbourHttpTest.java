@@ -33,9 +33,6 @@ class NoisyNeighbourHttpTest {
   private static final String INITECH_KEY = "initech-quiet-key";
   private static final String ADMIN_TOKEN = "noisy-admin-token";
   private static final int DEFAULT_MINIMUM_CALLS = 20;
-  /** Rate limits no test here reaches: only the breaker may refuse a run. */
-  private static final String GENEROUS_LIMITS = "    rateLimits: { submit: [ { name: burst, limit: 500, window: 1s } ],"
-      + " read: [ { name: reads, limit: 500, window: 1s } ] }";
   @TempDir
   static Path dir;
   private static Vertx downstreamVertx;
@@ -60,18 +57,21 @@ class NoisyNeighbourHttpTest {
     Files.writeString(conf, String.join("\n",
         "admin: { tokenSha256: \"" + Sha256.hex(ADMIN_TOKEN) + "\" }",
         "tenants:",
-        "  globex:",
-        "    keys: [ { id: g1, sha256: \"" + Sha256.hex(GLOBEX_KEY) + "\" } ]",
-        GENEROUS_LIMITS,
-        "  initech:",
-        "    keys: [ { id: i1, sha256: \"" + Sha256.hex(INITECH_KEY) + "\" } ]",
-        GENEROUS_LIMITS,
+        tenant("globex", GLOBEX_KEY),
+        tenant("initech", INITECH_KEY),
         "workflows:",
         "  lookup:",
         "    steps: [ { name: lookup, retry: none, http: { method: POST, url: \"http://127.0.0.1:"
             + downstream.actualPort() + "/lookup\" } } ]",
         ""));
     node = new RunningPlatform(dir, Map.of(), conf.toString());
+  }
+
+  /** A tenant with one key and rate limits no test here reaches: only the breaker may refuse a run. */
+  private static String tenant(String name, String key) {
+    return "  " + name + ": { keys: [ { id: " + name + "-1, sha256: \"" + Sha256.hex(key) + "\" } ],"
+        + " rateLimits: { submit: [ { name: burst, limit: 500, window: 1s } ],"
+        + " read: [ { name: reads, limit: 500, window: 1s } ] } }";
   }
 
   @AfterAll

@@ -98,8 +98,9 @@ class IdempotencyTest {
         .map(b -> b.getString("state")).findFirst().orElse("none");
   }
 
-  /** Two failed calls open the tenant's breaker {@value #FRAGILE}; no Idempotency-Key is involved. */
-  private void openTheBreaker() {
+  /** Deploys, then two failed calls open the tenant's breaker {@value #FRAGILE}; no Idempotency-Key is involved. */
+  private void deployWithTheBreakerOpen(String backend) {
+    deploy(backend, false);
     for (int i = 0; i < 2; i++) {
       assertThat(WorkflowFixture.problem(Await.failure(submit("wide", "tripping", null, new JsonObject())))
           .getInteger("failureCode")).isEqualTo(502);
@@ -190,8 +191,7 @@ class IdempotencyTest {
   @ParameterizedTest
   @ValueSource(strings = {"local", "redis"})
   void aRunAnOpenBreakerRefusedBeforeAnyCallStoresNothingAndTheKeyRunsAfterTheReset(String backend) {
-    deploy(backend, false);
-    openTheBreaker();
+    deployWithTheBreakerOpen(backend);
     JsonObject input = new JsonObject().put("a", 1);
 
     JsonObject refused = WorkflowFixture.problem(Await.failure(submit("wide", "guarded", "k-6", input)));
@@ -212,8 +212,7 @@ class IdempotencyTest {
   @ParameterizedTest
   @ValueSource(strings = {"local", "redis"})
   void aRunThatCalledAStepStoresItsFailureThoughALaterStepsBreakerWasOpen(String backend) {
-    deploy(backend, false);
-    openTheBreaker();
+    deployWithTheBreakerOpen(backend);
 
     JsonObject first = WorkflowFixture.problem(Await.failure(submit("wide", "count-then-trip", "k-7", new JsonObject())));
     JsonObject second = WorkflowFixture.problem(Await.failure(submit("wide", "count-then-trip", "k-7", new JsonObject())));
