@@ -218,9 +218,9 @@ final class WorkflowEngine {
    * soon as the run is recorded, with its outcome still to come. A new run's record is created
    * only if absent; if that write does not answer in time, the run is not started and a
    * {@code failed} record is written in its place, so a write that lands late can never leave a
-   * queued run nobody runs. A run adopted from a departed node ({@code adoptedFrom})
-   * overwrites its queued record ({@code overwrite}); one the departed node never recorded is
-   * created like a new run, so that it cannot also be started by a resent submit (see {@link #resent}).
+   * queued run nobody runs. A run adopted from a departed node ({@code adoptedFrom}) overwrites
+   * its queued record ({@code overwrite}); one the departed node never recorded is created like a
+   * new run, so that it cannot also be started by a resent submit (see {@link #resent}).
    */
   private Future<Admission> admit(RunContext context, String runId, String adoptedFrom, boolean overwrite) {
     boolean restart = adoptedFrom != null;
