@@ -1,6 +1,7 @@
 package dev.wfgateway.gateway;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.scaling.ScalingDecision;
 import io.vertx.core.Future;
@@ -9,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -48,7 +50,7 @@ final class AdminApi {
     router.post("/admin/circuit-breakers/:name/reset").handler(this::resetBreaker);
   }
 
-  /** Every workflow node's breakers, each tagged with its node. */
+  /** Every workflow node's breakers (one per breaker name and tenant), each tagged with its node. */
   private Future<JsonArray> breakers(RoutingContext ctx) {
     return cluster.reports("workflow").compose(nodes -> Future.all(nodes.stream()
             .map(node -> services.request(ctx, Addresses.WORKFLOW_BREAKERS + "." + node.nodeId(), new JsonObject(),
@@ -65,18 +67,54 @@ final class AdminApi {
         });
   }
 
+  /**
+   * Closes the breakers of a name on every node: every tenant's, or with {@code ?tenant=} only that
+   * tenant's. The answer names the tenants and counts the nodes whose breakers were listed.
+   */
   private void resetBreaker(RoutingContext ctx) {
     String name = ctx.pathParam("name");
+    String tenant = resetTenant(ctx);
     breakers(ctx).onSuccess(all -> {
-      long nodes = all.stream().filter(b -> name.equals(((JsonObject) b).getString("name"))).count();
-      if (nodes == 0) {
-        ProblemResponses.send(ctx, ProblemType.NOT_FOUND.problem("No circuit breaker named '" + name + "'"));
+      List<JsonObject> matching = all.stream().map(JsonObject.class::cast)
+          .filter(b -> name.equals(b.getString("name")) && (tenant == null || tenant.equals(b.getString(TENANT))))
+          .toList();
+      if (matching.isEmpty()) {
+        ProblemResponses.send(ctx, ProblemType.NOT_FOUND.problem("No circuit breaker named '" + name + "'"
+            + (tenant == null ? "" : " for tenant '" + tenant + "'")));
         return;
       }
-      ctx.vertx().eventBus().publish(Addresses.WORKFLOW_BREAKERS_RESET, new JsonObject().put("name", name));
+      JsonObject reset = new JsonObject().put("name", name);
+      if (tenant != null) {
+        reset.put(TENANT, tenant);
+      }
+      ctx.vertx().eventBus().publish(Addresses.WORKFLOW_BREAKERS_RESET, reset);
+      JsonArray tenants = new JsonArray(matching.stream().map(b -> b.getString(TENANT)).distinct().sorted().toList());
+      long nodes = matching.stream().map(b -> b.getString("node")).distinct().count();
       ctx.response().putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("name", name).put("state", "closed").put("nodes", nodes).encode());
+          .end(reset.copy().put("state", "closed").put("tenants", tenants).put("nodes", nodes).encode());
     }).onFailure(e -> ProblemResponses.fail(ctx, e));
+  }
+
+  /**
+   * The reset's one query parameter, {@code tenant}, or null. Anything else is a 400: a reset must
+   * never close more breakers than the operator meant because a parameter was ignored.
+   */
+  private static String resetTenant(RoutingContext ctx) {
+    for (String parameter : ctx.queryParams().names()) {
+      if (!parameter.equals(TENANT)) {
+        throw invalidParameter(parameter, "unknown query parameter '" + parameter + "'; the reset takes only tenant");
+      }
+    }
+    List<String> tenants = ctx.queryParams().getAll(TENANT);
+    if (tenants.size() > 1 || tenants.size() == 1 && tenants.get(0).isEmpty()) {
+      throw invalidParameter(TENANT, "give tenant at most once, naming one tenant");
+    }
+    return tenants.isEmpty() ? null : tenants.get(0);
+  }
+
+  private static ProblemException invalidParameter(String parameter, String message) {
+    return new ProblemException(ProblemType.VALIDATION_FAILED.problem(message)
+        .with("errors", new JsonArray().add(new JsonObject().put("pointer", parameter).put("message", message))));
   }
 
   private static void respond(RoutingContext ctx, Future<JsonObject> body) {

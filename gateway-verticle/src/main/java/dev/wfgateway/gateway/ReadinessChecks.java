@@ -93,12 +93,16 @@ final class ReadinessChecks {
     promise.complete(Boolean.FALSE.equals(writable) ? Status.KO(data) : Status.OK(data));
   }
 
-  /** This node's breakers whose state gauge reads open (1); half-open ones are already letting calls through. */
+  /**
+   * The names of this node's breakers whose state gauge reads open (1) for at least one tenant;
+   * half-open ones are already letting calls through.
+   */
   private void openBreakers(Promise<Status> promise) {
     JsonArray open = new JsonArray();
     registry.find(MetricNames.CIRCUIT_STATE).gauges().stream()
         .filter(gauge -> gauge.value() == OPEN)
         .map(gauge -> gauge.getId().getTag("name"))
+        .distinct()
         .sorted()
         .forEach(open::add);
     promise.complete(Status.OK(new JsonObject().put("open", open)));

@@ -1,5 +1,6 @@
 package dev.wfgateway.launcher;
 
+import static dev.wfgateway.launcher.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.testkit.Await;
@@ -15,8 +16,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AdminRoutesTest {
   @RegisterExtension
   static final PerClass<RunningPlatform> node = PerClass.of(dir -> new RunningPlatform(dir, Map.of(), null));
-
-
 
   private HttpResponse<Buffer> admin(HttpMethod method, String path) {
     return Await.result(node.get().request(method, path).putHeader("Authorization", "Bearer " + DemoContent.ADMIN_TOKEN)
@@ -51,14 +50,26 @@ class AdminRoutesTest {
     node.get().submit(DemoContent.FLAKY, new JsonObject().put("orderId", "cb-1"));
 
     JsonObject list = admin(HttpMethod.GET, "/admin/circuit-breakers").bodyAsJsonObject();
-    assertThat(list.getJsonArray("breakers").stream().map(b -> ((JsonObject) b).getString("name")))
-        .contains("eventbus:demo.flaky");
+    assertThat(list.getJsonArray("breakers").stream().map(b -> ((JsonObject) b).getString("name") + " of "
+        + ((JsonObject) b).getString("tenant"))).contains("eventbus:demo.flaky of " + DemoContent.TENANT);
     HttpResponse<Buffer> reset = admin(HttpMethod.POST, "/admin/circuit-breakers/eventbus:demo.flaky/reset");
     assertThat(reset.statusCode()).isEqualTo(200);
     assertThat(reset.bodyAsJsonObject().getString("state")).isEqualTo("closed");
-    HttpResponse<Buffer> unknown = admin(HttpMethod.POST, "/admin/circuit-breakers/nope/reset");
-    assertThat(unknown.statusCode()).isEqualTo(404);
-    assertThat(unknown.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(reset.bodyAsJsonObject().getJsonArray("tenants").getList()).containsExactly(DemoContent.TENANT);
+    assertThat(reset.bodyAsJsonObject().getInteger("nodes")).isEqualTo(1);
+    HttpResponse<Buffer> oneTenant = admin(HttpMethod.POST, "/admin/circuit-breakers/eventbus:demo.flaky/reset?tenant="
+        + DemoContent.TENANT);
+    assertThat(oneTenant.statusCode()).isEqualTo(200);
+    assertThat(oneTenant.bodyAsJsonObject().getString("tenant")).isEqualTo(DemoContent.TENANT);
+
+    assertProblem(admin(HttpMethod.POST, "/admin/circuit-breakers/nope/reset"), 404, "not-found");
+    assertProblem(admin(HttpMethod.POST, "/admin/circuit-breakers/eventbus:demo.flaky/reset?tenant=nobody"), 404,
+        "not-found");
+    for (String query : new String[] {"?tenant=demo&force=true", "?tenant=demo&tenant=other", "?tenant="}) {
+      JsonObject invalid = assertProblem(admin(HttpMethod.POST, "/admin/circuit-breakers/eventbus:demo.flaky/reset"
+          + query), 400, "validation-failed");
+      assertThat(invalid.getJsonArray("errors")).as(query).hasSize(1);
+    }
   }
 
   @Test

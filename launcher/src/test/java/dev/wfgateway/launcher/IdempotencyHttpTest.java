@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,8 @@ class IdempotencyHttpTest {
   private static final AtomicInteger calls = new AtomicInteger();
   private static final AtomicReference<Promise<Void>> gate = new AtomicReference<>();
   private static RunningPlatform node;
+  /** The breaker of the guarded workflows: two failed calls open it for a minute. */
+  private static final String GUARD = "charge-guard";
 
   @BeforeAll
   static void start() throws Exception {
@@ -48,7 +51,15 @@ class IdempotencyHttpTest {
         "  charge:",
         "    steps: [ { name: charge, retry: none, http: { url: \"" + base + "/charge\" } } ]",
         "  failing:",
-        "    steps: [ { name: charge, retry: none, http: { url: \"" + base + "/fail\" } } ]"));
+        "    steps: [ { name: charge, retry: none, http: { url: \"" + base + "/fail\" } } ]",
+        "  guarded-charge:",
+        "    steps: [ { name: charge, retry: none, circuitBreaker: " + GUARD + ", http: { url: \"" + base
+            + "/charge\" } } ]",
+        "  guarded-failing:",
+        "    steps: [ { name: charge, retry: none, circuitBreaker: " + GUARD + ", http: { url: \"" + base
+            + "/fail\" } } ]",
+        "circuitBreakers:",
+        "  " + GUARD + ": { failureRateThreshold: 0.5, minimumCalls: 2, window: 60s, openFor: 60s, halfOpenCalls: 1 }"));
     node = new RunningPlatform(dir, Map.of(), conf.toString());
   }
 
@@ -95,6 +106,42 @@ class IdempotencyHttpTest {
     assertThat(second.getHeader("Content-Type")).isEqualTo("application/problem+json");
     assertThat(second.bodyAsString()).isEqualTo(first.bodyAsString());
     assertThat(calls.get()).isEqualTo(1);
+  }
+
+  private HttpResponse<Buffer> admin(HttpMethod method, String path) {
+    return Await.result(node.request(method, path)
+        .putHeader("Authorization", "Bearer " + ConfiguredPlatform.ADMIN_TOKEN).send());
+  }
+
+  private String guardState() {
+    return admin(HttpMethod.GET, "/admin/circuit-breakers").bodyAsJsonObject().getJsonArray("breakers").stream()
+        .map(JsonObject.class::cast)
+        .filter(b -> GUARD.equals(b.getString("name")) && "acme".equals(b.getString("tenant")))
+        .map(b -> b.getString("state")).findFirst().orElse("none");
+  }
+
+  @Test
+  void aRunAnOpenBreakerRefusedBeforeAnyCallIsNotStoredAndTheKeyRunsAfterTheReset() {
+    for (int i = 0; i < 2; i++) {
+      assertThat(Await.result(send("guarded-failing", "trip-" + i, "{\"input\":{}}")).statusCode()).isEqualTo(502);
+    }
+    assertThat(guardState()).isEqualTo("open");
+    int callsWhenOpened = calls.get();
+
+    HttpResponse<Buffer> refused = Await.result(send("guarded-charge", "k-6", "{\"input\":{\"amount\":6}}"));
+    assertThat(refused.statusCode()).isEqualTo(502);
+    assertThat(refused.bodyAsJsonObject().getString("detail")).contains("is open");
+    assertThat(calls.get()).as("the breaker refused before any call").isEqualTo(callsWhenOpened);
+
+    HttpResponse<Buffer> reset = admin(HttpMethod.POST, "/admin/circuit-breakers/" + GUARD + "/reset?tenant=acme");
+    assertThat(reset.statusCode()).isEqualTo(200);
+    assertThat(reset.bodyAsJsonObject().getJsonArray("tenants").getList()).containsExactly("acme");
+    Await.until("the breaker closed", Duration.ofSeconds(5), () -> "closed".equals(guardState()));
+    HttpResponse<Buffer> again = Await.result(send("guarded-charge", "k-6", "{\"input\":{\"amount\":6}}"));
+
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.getHeader("Idempotent-Replayed")).isNull();
+    assertThat(calls.get()).as("the same key ran for real").isEqualTo(callsWhenOpened + 1);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,9 +69,12 @@ class WorkflowHttpTest {
   }
 
   private Future<HttpResponse<Buffer>> submit(String key, String workflow, String body) {
+    return runRequest(key, workflow).sendBuffer(Buffer.buffer(body));
+  }
+
+  private HttpRequest<Buffer> runRequest(String key, String workflow) {
     return node.request(HttpMethod.POST, "/v1/workflows/" + workflow + "/runs")
-        .putHeader("Authorization", "Bearer " + key).putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(body));
+        .putHeader("Authorization", "Bearer " + key).putHeader("Content-Type", "application/json");
   }
 
   @Test
@@ -95,6 +99,7 @@ class WorkflowHttpTest {
     assertThat(Await.result(submit(BANK_KEY, "audit", "{\"input\":{}}")).statusCode()).isEqualTo(200);
   }
 
+  /** The 429 of a full bulkhead is not stored against its Idempotency-Key: the same key runs once there is room. */
   @Test
   void aFullBulkheadAnswers429AtOnceWhileOtherTenantsRunNormally() {
     List<Future<HttpResponse<Buffer>>> held = new ArrayList<>();
@@ -106,7 +111,8 @@ class WorkflowHttpTest {
         .send()).bodyAsString().contains("platform_bulkhead_queued{tenant=\"shop\"} 2.0"));
 
     long start = System.nanoTime();
-    HttpResponse<Buffer> rejected = Await.result(submit(SHOP_KEY, "slow", "{}"));
+    HttpResponse<Buffer> rejected = Await.result(runRequest(SHOP_KEY, "slow").putHeader("Idempotency-Key", "full-1")
+        .sendBuffer(Buffer.buffer("{}")));
     assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_000);
     assertThat(rejected.statusCode()).isEqualTo(429);
     assertThat(rejected.getHeader("Retry-After")).isEqualTo("1");
@@ -120,5 +126,11 @@ class WorkflowHttpTest {
     for (Future<HttpResponse<Buffer>> run : held) {
       assertThat(Await.result(run).statusCode()).isEqualTo(200);
     }
+    int callsBefore = inside.get();
+    HttpResponse<Buffer> sameKey = Await.result(runRequest(SHOP_KEY, "slow").putHeader("Idempotency-Key", "full-1")
+        .sendBuffer(Buffer.buffer("{}")));
+    assertThat(sameKey.statusCode()).isEqualTo(200);
+    assertThat(sameKey.getHeader("Idempotent-Replayed")).isNull();
+    assertThat(inside.get()).as("the step was called").isEqualTo(callsBefore + 1);
   }
 }

@@ -15,7 +15,10 @@ public final class Addresses {
 
   /** Beyond the contract: {@code <this>.<nodeId>} lists that node's circuit breakers (request / reply). */
   public static final String WORKFLOW_BREAKERS = "platform.workflow.breakers";
-  /** Beyond the contract: {@code {name}} published to close that breaker on every node. */
+  /**
+   * Beyond the contract: {@code {name, tenant?}} published to close, on every node, every tenant's
+   * breaker of that name, or only that tenant's.
+   */
   public static final String WORKFLOW_BREAKERS_RESET = "platform.workflow.breakers.reset";
 
   /**

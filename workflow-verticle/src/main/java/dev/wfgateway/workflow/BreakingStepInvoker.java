@@ -6,9 +6,9 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Puts every step call behind its downstream's breaker: an open breaker fails the attempt at once
- * (no call, no wait); the attempt's retry policy still applies. Only failures that say something
- * about the downstream count (a call it rejected as bad input does not).
+ * Puts every step call behind the calling tenant's breaker for its downstream: an open breaker
+ * fails the attempt at once (no call, no wait); the attempt's retry policy still applies. Only
+ * failures that say something about the downstream count (a call it rejected as bad input does not).
  */
 final class BreakingStepInvoker implements StepInvoker {
   private final StepInvoker delegate;
@@ -21,11 +21,11 @@ final class BreakingStepInvoker implements StepInvoker {
 
   @Override
   public Future<JsonObject> invoke(StepDefinition step, StepCall call) {
-    FailureRateBreaker breaker = breakers.forStep(step);
+    FailureRateBreaker breaker = breakers.forStep(step, call.tenant());
     long start = breakers.now();
     if (!breaker.tryAcquire(start)) {
-      return Future.failedFuture(new StepFailure("circuit_open",
-          "circuit breaker '" + breaker.name() + "' is open; the step was not called", true, DlqReason.CIRCUIT_OPEN));
+      return Future.failedFuture(StepFailure.notCalled("circuit_open", "circuit breaker '" + breaker.name()
+          + "' is open for this tenant; the step was not called", true, DlqReason.CIRCUIT_OPEN));
     }
     return delegate.invoke(step, call).andThen(ar -> {
       boolean downstreamFault = ar.failed() && (!(ar.cause() instanceof StepFailure sf) || sf.retryable());

@@ -10,8 +10,10 @@ import java.util.function.Consumer;
  * lets exactly {@code halfOpenCalls} probe calls through: all must succeed to close it, and any
  * failure opens it again. A single success never resets it.
  *
- * <p>Plain state machine over an injected clock, confined to one event loop. Vert.x's own breaker
- * counts failures (not a rate) and closes on one half-open success, which is what this replaces.
+ * <p>Plain state machine over an injected clock, changed only on one event loop. Vert.x's own
+ * breaker counts failures (not a rate) and closes on one half-open success, which is what this
+ * replaces. {@link #peekState}, {@link #failureRate} and {@link #describe} change nothing, so that
+ * gauges may read them from a scraping thread; what they read may be a call behind.
  */
 final class FailureRateBreaker {
   enum State {
@@ -38,8 +40,8 @@ final class FailureRateBreaker {
   private final int[] calls = new int[BUCKETS];
   private final int[] failures = new int[BUCKETS];
   private final int[] slow = new int[BUCKETS];
-  private State state = State.CLOSED;
-  private long openedAtNanos;
+  private volatile State state = State.CLOSED;
+  private volatile long openedAtNanos;
   private int probesStarted;
   private int probesSucceeded;
   private long rejected;
@@ -54,11 +56,19 @@ final class FailureRateBreaker {
     return config.name();
   }
 
+  /** The state now, moving an open breaker whose {@code openFor} is over to half open (and publishing that). */
   State state(long nowNanos) {
-    if (state == State.OPEN && nowNanos - openedAtNanos >= config.openFor().toNanos()) {
-      transition(State.HALF_OPEN, nowNanos);
+    State now = peekState(nowNanos);
+    if (now != state) {
+      transition(now, nowNanos);
     }
-    return state;
+    return now;
+  }
+
+  /** What {@link #state} would answer, without moving to it: the half-open move waits for the next call. */
+  State peekState(long nowNanos) {
+    State current = state;
+    return current == State.OPEN && nowNanos - openedAtNanos >= config.openFor().toNanos() ? State.HALF_OPEN : current;
   }
 
   /** Whether a call may go out now; an open breaker (or one out of probes) answers false at once. */
@@ -116,7 +126,7 @@ final class FailureRateBreaker {
     int[] totals = totals(nowNanos);
     return new JsonObject()
         .put("name", config.name())
-        .put("state", state(nowNanos).wire())
+        .put("state", peekState(nowNanos).wire())
         .put("failureRate", totals[0] == 0 ? 0.0 : (double) totals[1] / totals[0])
         .put("calls", totals[0])
         .put("failures", totals[1])
@@ -184,15 +194,15 @@ final class FailureRateBreaker {
 
   private void transition(State next, long nowNanos) {
     State previous = state;
-    state = next;
     probesStarted = 0;
     probesSucceeded = 0;
     if (next == State.OPEN) {
-      openedAtNanos = nowNanos;
+      openedAtNanos = nowNanos; // before the state: a gauge that reads OPEN then reads this opening
     }
     if (next == State.CLOSED) {
       clearWindow();
     }
+    state = next;
     if (previous != next) {
       onStateChange.accept(this);
     }

@@ -106,6 +106,8 @@ final class RunExecutor {
     private boolean ended;
     private String currentStep;
     private int stepAttempts;
+    /** Whether an attempt went out to a downstream; one that timed out or failed may still have acted. */
+    private boolean stepCalled;
     private final JsonObject outputs = new JsonObject();
 
     Run(RunContext context, RunRecord queued) {
@@ -179,14 +181,16 @@ final class RunExecutor {
         return Future.failedFuture(new IllegalStateException("ended"));
       }
       if (lease != null && lease.lost()) {
-        return Future.failedFuture(new StepFailure("lock_lost",
+        return Future.failedFuture(StepFailure.notCalled("lock_lost",
             "the lock lease was lost; the run stopped before calling the step", false, DlqReason.LOCK_LOST));
       }
       stepAttempts++;
       return invoker.invoke(step, new StepCall(definition.name(), record.tenant(), record.runId(), payload, headers()))
+          .onSuccess(output -> stepCalled = true)
           .recover(failure -> {
             StepFailure stepFailure = failure instanceof StepFailure sf ? sf
                 : StepFailure.retryable("step_error", String.valueOf(failure.getMessage()));
+            stepCalled |= stepFailure.called();
             if (!stepFailure.retryable() || stepAttempts >= step.retry().maxAttempts() || ended) {
               return Future.failedFuture(stepFailure);
             }
@@ -276,7 +280,7 @@ final class RunExecutor {
           .onComplete(ar -> {
             activeRuns.ended(record.runId()); // only once the final record is stored
             vertx.eventBus().publish(Addresses.EVENTS_RUN, record.toJson());
-            outcome.complete(new RunOutcome(record, problem));
+            outcome.complete(new RunOutcome(record, problem, stepCalled));
           });
     }
   }

@@ -6,22 +6,25 @@ import dev.wfgateway.common.messages.DlqReason;
 /**
  * Why a step call did not produce an output. {@code retryable} false stops the retries at once
  * (a step's 4xx other than 408/429, a non-retryable failure code); {@code reason} is what the DLQ
- * entry will say if this failure ends the run.
+ * entry will say if this failure ends the run; {@code called} false says the downstream was never
+ * called (an open breaker refused the attempt), so the attempt cannot have had any effect.
  */
 final class StepFailure extends RuntimeException {
   private final String type;
   private final boolean retryable;
   private final DlqReason reason;
+  private final boolean called;
 
-  StepFailure(String type, String message, boolean retryable, DlqReason reason) {
+  private StepFailure(String type, String message, boolean retryable, DlqReason reason, boolean called) {
     super(message, null, false, false);
     this.type = type;
     this.retryable = retryable;
     this.reason = reason;
+    this.called = called;
   }
 
   static StepFailure retryable(String type, String message) {
-    return new StepFailure(type, message, true, DlqReason.STEP_FAILED);
+    return new StepFailure(type, message, true, DlqReason.STEP_FAILED, true);
   }
 
   /** A step's answer that could not be stored and passed on unchanged: not retried, it would only answer the same. */
@@ -31,7 +34,12 @@ final class StepFailure extends RuntimeException {
   }
 
   static StepFailure permanent(String type, String message) {
-    return new StepFailure(type, message, false, DlqReason.STEP_FAILED);
+    return new StepFailure(type, message, false, DlqReason.STEP_FAILED, true);
+  }
+
+  /** An attempt given up before the downstream was called. */
+  static StepFailure notCalled(String type, String message, boolean retryable, DlqReason reason) {
+    return new StepFailure(type, message, retryable, reason, false);
   }
 
   /** Whether a status answered by a step is worth retrying (DESIGN.md section 7). */
@@ -49,5 +57,9 @@ final class StepFailure extends RuntimeException {
 
   DlqReason reason() {
     return reason;
+  }
+
+  boolean called() {
+    return called;
   }
 }

@@ -120,15 +120,16 @@ final class WorkflowEngine {
     RunContext context = new RunContext(request, definition, lockKey, traceparent);
     String id = runId != null ? runId : UUID.randomUUID().toString();
     if (request.idempotencyKey() == null) {
-      return admit(context, id).map(run -> new Submitted(run.toJson(), false));
+      return admit(context, id).compose(admission -> request.async() ? Future.succeededFuture(admission.queued())
+          : admission.outcome().compose(RunOutcome::answer)).map(run -> new Submitted(run.toJson(), false));
     }
     return submitOnce(context, id, resent);
   }
 
   /**
-   * Stripe's semantics: the first response that comes from a started run (success, or a run that
-   * failed or timed out) is stored and replayed; a request refused before its run started stores
-   * nothing and frees the key.
+   * Stripe's semantics: only a run that began executing stores its first response, which is then
+   * replayed: a 202 for async, a success, or a run that failed or timed out after it called a
+   * downstream ({@link #executed}). A request refused before that stores nothing and frees the key.
    */
   private Future<Submitted> submitOnce(RunContext context, String runId, boolean resent) {
     SubmitRunRequest request = context.request();
@@ -140,18 +141,44 @@ final class WorkflowEngine {
         .recover(e -> Future.failedFuture(unavailable("The idempotency store is unavailable")))
         // A resent submit finds the claim its first node made for this very run, and carries on with it.
         .compose(existing -> existing != null && !(resent && ownClaim(existing, claim)) ? replay(existing, claim)
-            : admit(context, runId).transform(ar -> {
-              if (ar.succeeded()) {
-                JsonObject body = ar.result().toJson();
-                return store(scope, claim.complete(request.async() ? 202 : 200, body))
-                    .map(new Submitted(body, false));
-              }
-              Problem problem = Problem.fromFailure(ar.cause());
-              boolean runStarted = problem.type() == ProblemType.RUN_FAILED || problem.type() == ProblemType.RUN_TIMEOUT;
-              Future<Void> kept = runStarted ? store(scope, claim.complete(problem.status(), problem.toJson()))
-                  : idempotency.release(scope, claim).otherwiseEmpty();
-              return kept.transform(v -> Future.failedFuture(ar.cause()));
-            }));
+            : admit(context, runId).transform(admitted -> admitted.succeeded()
+                ? answerOnce(scope, claim, request.async(), admitted.result())
+                : release(scope, claim).transform(v -> Future.failedFuture(admitted.cause()))));
+  }
+
+  private Future<Submitted> answerOnce(IdempotencyScope scope, IdempotencyRecord claim, boolean async,
+      Admission admission) {
+    if (async) {
+      return storeAnswer(scope, claim, 202, admission.queued());
+    }
+    return admission.outcome().compose(outcome -> {
+      if (outcome.succeeded()) {
+        return storeAnswer(scope, claim, 200, outcome.record());
+      }
+      Problem problem = outcome.problem();
+      Future<Void> kept = executed(outcome) ? store(scope, claim.complete(problem.status(), problem.toJson()))
+          : release(scope, claim);
+      return kept.compose(v -> Future.failedFuture(new ProblemException(problem)));
+    });
+  }
+
+  /**
+   * Whether a failed run had begun executing: it called a downstream in some attempt, and failed or
+   * timed out. One whose every attempt an open breaker refused, or that never got its lock, did
+   * nothing. A run cut short by this node's shutdown (503) keeps the key free as well.
+   */
+  private static boolean executed(RunOutcome outcome) {
+    ProblemType type = outcome.problem().type();
+    return outcome.stepCalled() && (type == ProblemType.RUN_FAILED || type == ProblemType.RUN_TIMEOUT);
+  }
+
+  private Future<Submitted> storeAnswer(IdempotencyScope scope, IdempotencyRecord claim, int status, RunRecord run) {
+    JsonObject body = run.toJson();
+    return store(scope, claim.complete(status, body)).map(new Submitted(body, false));
+  }
+
+  private Future<Void> release(IdempotencyScope scope, IdempotencyRecord claim) {
+    return idempotency.release(scope, claim).otherwiseEmpty();
   }
 
   /** Another service's message meets the limits an HTTP body does: what is accepted can always be stored and read. */
@@ -190,19 +217,24 @@ final class WorkflowEngine {
     return Future.succeededFuture(new Submitted(existing.body(), true));
   }
 
-  private Future<RunRecord> admit(RunContext context, String runId) {
+  /** A run admitted: its queued record is stored, and {@code outcome} completes when the run has ended. */
+  private record Admission(RunRecord queued, Future<RunOutcome> outcome) {
+  }
+
+  private Future<Admission> admit(RunContext context, String runId) {
     return admit(context, runId, null, false);
   }
 
   /**
-   * Records the run as queued and hands it to the executor once it has a bulkhead slot. A new run's
-   * record is created only if absent; if that write does not answer in time, the run is not
-   * started and a {@code failed} record is written in its place, so a write that lands late can
-   * never leave a queued run nobody runs. A run adopted from a departed node ({@code adoptedFrom})
-   * overwrites its queued record ({@code overwrite}); one the departed node never recorded is
-   * created like a new run, so that it cannot also be started by a resent submit (see {@link #resent}).
+   * Records the run as queued and hands it to the executor once it has a bulkhead slot; answers as
+   * soon as the run is recorded, with its outcome still to come. A new run's record is created
+   * only if absent; if that write does not answer in time, the run is not started and a
+   * {@code failed} record is written in its place, so a write that lands late can never leave a
+   * queued run nobody runs. A run adopted from a departed node ({@code adoptedFrom}) overwrites
+   * its queued record ({@code overwrite}); one the departed node never recorded is created like a
+   * new run, so that it cannot also be started by a resent submit (see {@link #resent}).
    */
-  private Future<RunRecord> admit(RunContext context, String runId, String adoptedFrom, boolean overwrite) {
+  private Future<Admission> admit(RunContext context, String runId, String adoptedFrom, boolean overwrite) {
     boolean restart = adoptedFrom != null;
     SubmitRunRequest request = context.request();
     Future<TenantBulkhead.Permit> slot = bulkhead(request.tenant()).admit();
@@ -230,11 +262,7 @@ final class WorkflowEngine {
     Future<RunOutcome> outcome = recorded.compose(v -> slot.transform(ar -> ar.succeeded()
         ? executor.execute(context, queued).andThen(done -> ar.result().release())
         : executor.reject(context, queued, ar.cause().getMessage())));
-    if (request.async()) {
-      return recorded.map(queued);
-    }
-    return outcome.compose(o -> o.succeeded() ? Future.succeededFuture(o.record())
-        : Future.failedFuture(new ProblemException(o.problem())));
+    return recorded.map(new Admission(queued, outcome));
   }
 
   private void recordNotStarted(RunRecord queued) {
@@ -314,7 +342,7 @@ final class WorkflowEngine {
    * Admits a run taken over, as a client retrying a 429 would: while its tenant's bulkhead is full
    * it waits and asks again, so a node taking over many runs at once loses none to its own bulkhead.
    */
-  private Future<RunRecord> restart(RunContext context, String runId, String fromNode, boolean overwrite) {
+  private Future<Admission> restart(RunContext context, String runId, String fromNode, boolean overwrite) {
     return admit(context, runId, fromNode, overwrite).recover(e -> ProblemException.is(e, ProblemType.BULKHEAD_FULL)
         && !draining
         ? vertx.timer(RESTART_RETRY_MILLIS).compose(v -> restart(context, runId, fromNode, overwrite))

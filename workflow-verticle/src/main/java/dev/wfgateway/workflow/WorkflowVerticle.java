@@ -113,7 +113,8 @@ public final class WorkflowVerticle extends VerticleBase {
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_BREAKERS + "." + NodeStatus.nodeId(vertx),
             message -> answer(message, body -> Future.succeededFuture(new JsonObject()
                 .put("node", NodeStatus.nodeId(vertx)).put("breakers", breakers.describe())))).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.WORKFLOW_BREAKERS_RESET, message -> breakers.reset(message.body().getString("name")))
+        vertx.eventBus().<JsonObject>consumer(Addresses.WORKFLOW_BREAKERS_RESET,
+            message -> breakers.reset(message.body().getString("name"), message.body().getString("tenant")))
             .completion()))
         .onSuccess(v -> engine.recover(runs)));
   }

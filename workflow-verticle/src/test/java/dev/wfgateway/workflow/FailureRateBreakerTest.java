@@ -108,6 +108,21 @@ class FailureRateBreakerTest {
   }
 
   @Test
+  void peekingReportsTheHalfOpenStateWithoutMovingToIt() {
+    FailureRateBreaker breaker = breaker(null);
+    calls(breaker, 10, false);
+    now += 5_000 * MS;
+
+    assertThat(breaker.peekState(now)).isEqualTo(State.HALF_OPEN);
+    assertThat(breaker.describe(now).getString("state")).isEqualTo("half_open");
+    assertThat(breaker.failureRate(now)).isEqualTo(1.0);
+    assertThat(changes).as("nothing moved, nothing published").containsExactly(State.OPEN);
+
+    assertThat(breaker.tryAcquire(now)).isTrue();
+    assertThat(changes).containsExactly(State.OPEN, State.HALF_OPEN);
+  }
+
+  @Test
   void resetClosesAndForgets() {
     FailureRateBreaker breaker = breaker(null);
     calls(breaker, 10, false);
