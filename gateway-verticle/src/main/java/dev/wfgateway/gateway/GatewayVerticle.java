@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -72,9 +71,9 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(http.port())
         .setIdleTimeout((int) http.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setMaxHeaderSize(RequestIntake.MAX_HEADER_BYTES).setMaxInitialLineLength(RequestIntake.MAX_TARGET_CHARS + 64)
-        // h2's decoder gets room to spare so that the intake, not a bare 431, holds both protocols to one limit
-        .setInitialSettings(new Http2Settings().setMaxHeaderListSize(4 * RequestIntake.MAX_HEADER_BYTES))
         .setCompressionSupported(true);
+    // h2's decoder gets room to spare so that the intake, not a bare 431, holds both protocols to one limit
+    options.getInitialSettings().setMaxHeaderListSize(4 * RequestIntake.MAX_HEADER_BYTES);
     if (http.tls() != null) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(http.tls().certPem())
           .setKeyPath(http.tls().keyPem()));
