@@ -1,6 +1,7 @@
 package dev.wfgateway.gateway;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.scaling.ScalingDecision;
@@ -100,21 +101,12 @@ final class AdminApi {
    * never close more breakers than the operator meant because a parameter was ignored.
    */
   private static String resetTenant(RoutingContext ctx) {
-    for (String parameter : ctx.queryParams().names()) {
-      if (!parameter.equals(TENANT)) {
-        throw invalidParameter(parameter, "unknown query parameter '" + parameter + "'; the reset takes only tenant");
-      }
-    }
+    RequestInput.allowOnly(ctx, Set.of(TENANT));
     List<String> tenants = ctx.queryParams().getAll(TENANT);
     if (tenants.size() > 1 || tenants.size() == 1 && tenants.get(0).isEmpty()) {
-      throw invalidParameter(TENANT, "give tenant at most once, naming one tenant");
+      throw new ProblemException(Problem.invalid(TENANT, "give tenant at most once, naming one tenant"));
     }
     return tenants.isEmpty() ? null : tenants.get(0);
-  }
-
-  private static ProblemException invalidParameter(String parameter, String message) {
-    return new ProblemException(ProblemType.VALIDATION_FAILED.problem(message)
-        .with("errors", new JsonArray().add(new JsonObject().put("pointer", parameter).put("message", message))));
   }
 
   private static void respond(RoutingContext ctx, Future<JsonObject> body) {

@@ -1,5 +1,6 @@
 package dev.wfgateway.gateway;
 
+import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.messages.DlqFilter;
@@ -10,7 +11,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -28,15 +28,13 @@ final class RequestInput {
   }
 
   /**
-   * GET, HEAD and DELETE take no body here: one sent anyway is a 400, never silently ignored. h2
-   * frames a body without either header, so what was read counts too.
+   * GET, HEAD and DELETE take no body here: one sent anyway (even an empty chunked one) is a 400,
+   * never silently ignored. What was read counts, since h2 frames a body without either header.
    */
   static void refuseUnexpectedBody(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    String length = request.getHeader("Content-Length");
     Buffer body = ctx.body().buffer();
-    boolean hasBody = request.headers().contains("Transfer-Encoding") || (length != null && !length.equals("0"))
-        || (body != null && body.length() > 0);
+    boolean hasBody = request.headers().contains("Transfer-Encoding") || (body != null && body.length() > 0);
     if (hasBody && BODILESS.contains(request.method())) {
       throw new ProblemException(ProblemType.BAD_REQUEST.problem(request.method() + " requests take no body"));
     }
@@ -53,10 +51,10 @@ final class RequestInput {
     if (body == null || body.length() == 0) {
       return new JsonObject();
     }
-    String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !RequestIntake.isJson(contentType)) {
+    // RequestIntake refused any other Content-Type; a body may still have come without one
+    if (ctx.request().getHeader("Content-Type") == null) {
       throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE
-          .problem("Send the body as application/json (got " + (contentType == null ? "no Content-Type" : contentType) + ")"));
+          .problem("Send the body as application/json (got no Content-Type)"));
     }
     Object parsed;
     try {
@@ -117,8 +115,8 @@ final class RequestInput {
   static DlqFilter dlqFilter(RoutingContext ctx, String tenant, Set<String> otherParameters) {
     MultiMap params = ctx.queryParams();
     for (String name : params.names()) {
-      if (!FILTER_PARAMETERS.contains(name) && !otherParameters.contains(name)) {
-        throw invalid(name, "unknown query parameter '" + name + "'");
+      if (!otherParameters.contains(name)) {
+        allowOnly(name, FILTER_PARAMETERS);
       }
     }
     String reason = single(params, "reason");
@@ -130,6 +128,17 @@ final class RequestInput {
       }
     }
     return new DlqFilter(tenant, null, single(params, "workflow"), reason, single(params, "q"));
+  }
+
+  /** A query parameter outside {@code allowed} is a 400: an action must never ignore one the caller meant. */
+  static void allowOnly(RoutingContext ctx, Set<String> allowed) {
+    ctx.queryParams().names().forEach(name -> allowOnly(name, allowed));
+  }
+
+  private static void allowOnly(String name, Set<String> allowed) {
+    if (!allowed.contains(name)) {
+      throw invalid(name, "unknown query parameter '" + name + "'");
+    }
   }
 
   /** The paging part of a DLQ query: {@code limit} (1..500) and an opaque {@code cursor}. */
@@ -163,7 +172,6 @@ final class RequestInput {
   }
 
   private static ProblemException invalid(String pointer, String message) {
-    return new ProblemException(ProblemType.VALIDATION_FAILED.problem(message)
-        .with("errors", new JsonArray().add(new JsonObject().put("pointer", pointer).put("message", message))));
+    return new ProblemException(Problem.invalid(pointer, message));
   }
 }

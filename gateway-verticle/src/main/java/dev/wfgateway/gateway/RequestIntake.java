@@ -126,7 +126,7 @@ final class RequestIntake {
   }
 
   /** {@code application/json} or a {@code +json} type, in UTF-8 (the only charset JSON has, RFC 8259). */
-  static boolean isJson(String contentType) {
+  private static boolean isJson(String contentType) {
     String[] parts = contentType.split(";");
     String mime = parts[0].trim().toLowerCase(Locale.ROOT);
     if (!mime.equals("application/json") && !(mime.startsWith("application/") && mime.endsWith("+json"))) {
@@ -152,6 +152,9 @@ final class RequestIntake {
 
   /** ASCII only, every {@code %} starts a hex pair, and the octets they make are UTF-8. */
   private static boolean wellEncoded(String target) {
+    if (target.indexOf('%') < 0) {
+      return target.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    }
     ByteArrayOutputStream decoded = new ByteArrayOutputStream(target.length());
     for (int i = 0; i < target.length(); i++) {
       char c = target.charAt(i);

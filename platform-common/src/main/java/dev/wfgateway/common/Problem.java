@@ -3,6 +3,7 @@ package dev.wfgateway.common;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -21,6 +22,12 @@ public record Problem(ProblemType type, String detail, JsonObject extensions) {
 
   public int status() {
     return type.status();
+  }
+
+  /** A {@code validation-failed} problem naming one offending value: a JSON Pointer, or a query parameter's name. */
+  public static Problem invalid(String pointer, String message) {
+    return ProblemType.VALIDATION_FAILED.problem(message).with("errors",
+        new JsonArray().add(new JsonObject().put("pointer", pointer).put("message", message)));
   }
 
   public Problem with(String field, Object value) {

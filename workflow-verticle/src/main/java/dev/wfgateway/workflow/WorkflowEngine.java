@@ -15,10 +15,8 @@ import dev.wfgateway.common.messages.RunStatusRequest;
 import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.pointer.JsonPointer;
-import dev.wfgateway.workflow.IdempotencyStore.IdempotencyScope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -40,11 +38,9 @@ final class WorkflowEngine {
   private final RunStore store;
   private final RunExecutor executor;
   private final InputValidator validator;
-  private final IdempotencyStore idempotency;
+  private final IdempotentSubmits idempotentSubmits;
   private final ActiveRuns activeRuns;
   private final WorkflowMetrics metrics;
-  /** How much longer than its run an in-progress claim lives, so a crashed node's claim frees itself. */
-  private static final Duration IN_PROGRESS_MARGIN = Duration.ofSeconds(30);
   private static final int NOT_STARTED_ATTEMPTS = 5;
   private static final long NOT_STARTED_BACKOFF_MILLIS = 500;
   /** How long a run taken over waits for a bulkhead slot before it asks again. */
@@ -57,7 +53,7 @@ final class WorkflowEngine {
 
   WorkflowEngine(Vertx vertx, PlatformConfig config, RunStore store, IdempotencyStore idempotency,
       RunExecutor executor, InputValidator validator, WorkflowMetrics metrics, ActiveRuns activeRuns) {
-    this.idempotency = idempotency;
+    this.idempotentSubmits = new IdempotentSubmits(idempotency, config.runs().idempotencyRetention());
     this.activeRuns = activeRuns;
     this.vertx = vertx;
     this.config = config;
@@ -123,62 +119,7 @@ final class WorkflowEngine {
       return admit(context, id).compose(admission -> request.async() ? Future.succeededFuture(admission.queued())
           : admission.outcome().compose(RunOutcome::answer)).map(run -> new Submitted(run.toJson(), false));
     }
-    return submitOnce(context, id, resent);
-  }
-
-  /**
-   * Stripe's semantics: only a run that began executing stores its first response, which is then
-   * replayed: a 202 for async, a success, or a run that failed or timed out after it called a
-   * downstream ({@link #executed}). A request refused before that stores nothing and frees the key.
-   */
-  private Future<Submitted> submitOnce(RunContext context, String runId, boolean resent) {
-    SubmitRunRequest request = context.request();
-    IdempotencyScope scope = new IdempotencyScope(request.tenant(), request.workflow(), request.idempotencyKey());
-    IdempotencyRecord claim = IdempotencyRecord.inProgress(Fingerprint.of(request.input()), runId);
-    Duration claimTtl = context.definition().timeout().plus(IN_PROGRESS_MARGIN)
-        .plus(context.definition().lock() == null ? Duration.ZERO : context.definition().lock().maxWait());
-    return idempotency.claim(scope, claim, claimTtl)
-        .recover(e -> Future.failedFuture(unavailable("The idempotency store is unavailable")))
-        // A resent submit finds the claim its first node made for this very run, and carries on with it.
-        .compose(existing -> existing != null && !(resent && ownClaim(existing, claim)) ? replay(existing, claim)
-            : admit(context, runId).transform(admitted -> admitted.succeeded()
-                ? answerOnce(scope, claim, request.async(), admitted.result())
-                : release(scope, claim).transform(v -> Future.failedFuture(admitted.cause()))));
-  }
-
-  private Future<Submitted> answerOnce(IdempotencyScope scope, IdempotencyRecord claim, boolean async,
-      Admission admission) {
-    if (async) {
-      return storeAnswer(scope, claim, 202, admission.queued());
-    }
-    return admission.outcome().compose(outcome -> {
-      if (outcome.succeeded()) {
-        return storeAnswer(scope, claim, 200, outcome.record());
-      }
-      Problem problem = outcome.problem();
-      Future<Void> kept = executed(outcome) ? store(scope, claim.complete(problem.status(), problem.toJson()))
-          : release(scope, claim);
-      return kept.compose(v -> Future.failedFuture(new ProblemException(problem)));
-    });
-  }
-
-  /**
-   * Whether a failed run had begun executing: it called a downstream in some attempt, and failed or
-   * timed out. One whose every attempt an open breaker refused, or that never got its lock, did
-   * nothing. A run cut short by this node's shutdown (503) keeps the key free as well.
-   */
-  private static boolean executed(RunOutcome outcome) {
-    ProblemType type = outcome.problem().type();
-    return outcome.stepCalled() && (type == ProblemType.RUN_FAILED || type == ProblemType.RUN_TIMEOUT);
-  }
-
-  private Future<Submitted> storeAnswer(IdempotencyScope scope, IdempotencyRecord claim, int status, RunRecord run) {
-    JsonObject body = run.toJson();
-    return store(scope, claim.complete(status, body)).map(new Submitted(body, false));
-  }
-
-  private Future<Void> release(IdempotencyScope scope, IdempotencyRecord claim) {
-    return idempotency.release(scope, claim).otherwiseEmpty();
+    return idempotentSubmits.submit(context, id, resent, this::admit);
   }
 
   /** Another service's message meets the limits an HTTP body does: what is accepted can always be stored and read. */
@@ -188,37 +129,6 @@ final class WorkflowEngine {
     } catch (JsonRejected e) {
       throw new ProblemException(e.problem());
     }
-  }
-
-  private static boolean ownClaim(IdempotencyRecord existing, IdempotencyRecord claim) {
-    return !existing.completed() && claim.runId().equals(existing.runId())
-        && existing.fingerprint().equals(claim.fingerprint());
-  }
-
-  private Future<Void> store(IdempotencyScope scope, IdempotencyRecord completed) {
-    // The run already happened: a store that fails now only costs the replay, never the answer.
-    return idempotency.complete(scope, completed, config.runs().idempotencyRetention()).otherwiseEmpty();
-  }
-
-  private static Future<Submitted> replay(IdempotencyRecord existing, IdempotencyRecord claim) {
-    if (!existing.fingerprint().equals(claim.fingerprint())) {
-      return Future.failedFuture(new ProblemException(ProblemType.IDEMPOTENCY_MISMATCH
-          .problem("This Idempotency-Key was used with a different request body")));
-    }
-    if (!existing.completed()) {
-      return Future.failedFuture(new ProblemException(ProblemType.IDEMPOTENCY_IN_PROGRESS
-          .problem("The first request with this Idempotency-Key is still running").with("runId", existing.runId())
-          .with("retryAfterSeconds", 1)));
-    }
-    if (existing.status() >= 400) {
-      return Future.failedFuture(new ProblemException(
-          Problem.fromJson(existing.body()).with(Problem.REPLAYED_FIELD, true)));
-    }
-    return Future.succeededFuture(new Submitted(existing.body(), true));
-  }
-
-  /** A run admitted: its queued record is stored, and {@code outcome} completes when the run has ended. */
-  private record Admission(RunRecord queued, Future<RunOutcome> outcome) {
   }
 
   private Future<Admission> admit(RunContext context, String runId) {
@@ -279,7 +189,7 @@ final class WorkflowEngine {
     });
   }
 
-  private static ProblemException unavailable(String detail) {
+  static ProblemException unavailable(String detail) {
     return new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE.problem(detail).with("retryAfterSeconds", 1));
   }
 
@@ -401,8 +311,7 @@ final class WorkflowEngine {
     Object value = JsonPointer.from(pointer).queryJson(input);
     if (!(value instanceof String) && !(value instanceof Number)) {
       String message = "the workflow's lock key " + pointer + " must be a string or number in the input";
-      throw new ProblemException(ProblemType.VALIDATION_FAILED.problem(message).with("errors",
-          new JsonArray().add(new JsonObject().put("pointer", "/input" + pointer).put("message", message))));
+      throw new ProblemException(Problem.invalid("/input" + pointer, message));
     }
     return String.valueOf(value);
   }

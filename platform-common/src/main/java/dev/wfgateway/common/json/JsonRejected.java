@@ -2,8 +2,6 @@ package dev.wfgateway.common.json;
 
 import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemType;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 /** Why a JSON text or value from outside was refused, and where in it: a 400 problem for the sender. */
 public final class JsonRejected extends RuntimeException {
@@ -32,7 +30,6 @@ public final class JsonRejected extends RuntimeException {
     if (kind == Kind.MALFORMED) {
       return ProblemType.MALFORMED_JSON.problem(getMessage());
     }
-    return ProblemType.VALIDATION_FAILED.problem(getMessage()).with("errors",
-        new JsonArray().add(new JsonObject().put("pointer", pointer).put("message", getMessage())));
+    return Problem.invalid(pointer, getMessage());
   }
 }

@@ -1,7 +1,7 @@
 package dev.wfgateway.common.messages;
 
+import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
-import dev.wfgateway.common.ProblemType;
 import io.vertx.core.json.JsonObject;
 
 /** Field checks shared by the message records: a bad message is a 400 problem, never an exception trace. */
@@ -29,8 +29,6 @@ final class Messages {
   }
 
   static ProblemException invalid(String pointer, String message) {
-    return new ProblemException(ProblemType.VALIDATION_FAILED.problem(message)
-        .with("errors", new io.vertx.core.json.JsonArray().add(
-            new JsonObject().put("pointer", pointer).put("message", message))));
+    return new ProblemException(Problem.invalid(pointer, message));
   }
 }
