@@ -28,7 +28,7 @@ class RedisDlqTest extends DlqContractTest {
 
   @BeforeEach
   void emptyRedis() {
-    redis.command("FLUSHALL");
+    redis.flush();
   }
 
   @Override

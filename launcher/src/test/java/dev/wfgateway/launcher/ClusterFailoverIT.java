@@ -68,7 +68,7 @@ class ClusterFailoverIT {
   void survivesTheLossOfAWorkflowNodeAndTakesANewOne() throws Exception {
     Vertx vertx = TestVertx.create();
     try (RedisFixture redis = RedisFixture.start()) {
-      redis.command("FLUSHALL");
+      redis.flush();
       HttpServer step = Await.result(vertx.createHttpServer().requestHandler(req -> {
         String lockKey = req.getHeader("x-lock-key-echo");
         req.body().onSuccess(body -> {

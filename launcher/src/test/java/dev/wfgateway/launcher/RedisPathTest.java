@@ -27,7 +27,7 @@ class RedisPathTest {
 
   @BeforeAll
   static void start() {
-    redis.command("FLUSHALL");
+    redis.flush();
     node = new RunningPlatform(dataDir, Map.of("REDIS_URL", redis.url()), null);
   }
 

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import redis.embedded.core.ExecutableProvider;
 
 /**
@@ -14,11 +15,19 @@ import redis.embedded.core.ExecutableProvider;
  * {@code redis-server} from the PATH, else the binary shipped in embedded-redis; the last two on
  * a free loopback port, owned by the fixture and stoppable for outage tests.
  *
+ * <p>On a shared server each fixture works in a database of its own (1 to 15 in turn, never 0)
+ * and {@link #flush} and {@link #close} empty that database only: nothing a developer keeps in
+ * the server's other databases is touched.
+ *
  * <p>Per test class: {@code @RegisterExtension static final RedisFixture redis = RedisFixture.perClass();}
  * starts it before the class's tests and stops it after them.
  */
 public final class RedisFixture extends ClassFixture {
+  private static final int SHARED_DATABASES = 15;
+  private static final AtomicInteger NEXT_SHARED_DATABASE = new AtomicInteger();
+
   private String url;
+  private int database;
   private Path executable;
   private int port;
   private RedisProcess process;
@@ -39,8 +48,11 @@ public final class RedisFixture extends ClassFixture {
   void begin() {
     String external = System.getenv("REDIS_URL");
     if (external != null && !external.isBlank()) {
-      url = external;
-      port = URI.create(external).getPort();
+      URI server = URI.create(external);
+      database = 1 + NEXT_SHARED_DATABASE.getAndIncrement() % SHARED_DATABASES;
+      url = server.getScheme() + "://" + server.getRawAuthority() + "/" + database;
+      port = server.getPort();
+      flush();
       return;
     }
     try {
@@ -69,8 +81,17 @@ public final class RedisFixture extends ClassFixture {
     }
   }
 
+  /** The server and, on a shared one, this fixture's database. */
   public String url() {
     return url != null ? url : "redis://127.0.0.1:" + port;
+  }
+
+  /** Empties this fixture's database (on its own server, the only one used). */
+  public void flush() {
+    String reply = command("FLUSHDB");
+    if (!"+OK".equals(reply)) {
+      throw new IllegalStateException("FLUSHDB answered " + reply);
+    }
   }
 
   /** True when the fixture owns the server, so a test may stop and restart it. */
@@ -94,12 +115,13 @@ public final class RedisFixture extends ClassFixture {
   }
 
   /**
-   * Sends one inline command over a plain socket and returns the first reply line, or null when
-   * the server does not answer. For test set-up and assertions, never for code under test.
+   * Sends one inline command to this fixture's database over a plain socket and returns the first
+   * reply line, or null when the server does not answer. For test set-up and assertions, never for
+   * code under test.
    */
   public String command(String inline) {
     URI uri = URI.create(url());
-    return Resp.at(uri.getHost(), uri.getPort()).firstLine(inline);
+    return Resp.at(uri.getHost(), uri.getPort()).firstLine(database, inline);
   }
 
   private void requireControllable() {
@@ -113,7 +135,7 @@ public final class RedisFixture extends ClassFixture {
     if (controllable()) {
       stopServer();
     } else {
-      command("FLUSHALL");
+      flush();
     }
   }
 }

@@ -100,9 +100,22 @@ final class Resp {
    * null when the server does not answer.
    */
   String firstLine(String inline) {
+    return firstLine(0, inline);
+  }
+
+  /** {@link #firstLine(String)} in database {@code db}. */
+  String firstLine(int db, String inline) {
     try (Socket socket = connect()) {
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      if (db != 0) {
+        send(socket, "SELECT " + db + "\r\n");
+        String selected = line(in);
+        if (!"+OK".equals(selected)) {
+          throw new IllegalStateException("SELECT " + db + " answered " + selected);
+        }
+      }
       send(socket, inline + "\r\n");
-      return line(socket.getInputStream());
+      return line(in);
     } catch (IOException e) {
       return null;
     }

@@ -39,7 +39,7 @@ class RateLimitVerticleTest {
 
   @BeforeEach
   void setUp() {
-    server.command("FLUSHALL");
+    server.flush();
     vertx = TestVertx.create();
   }
 

@@ -38,7 +38,7 @@ class RedisSlidingWindowLimiterTest {
 
   @BeforeEach
   void setUp() {
-    server.command("FLUSHALL");
+    server.flush();
     vertx = TestVertx.create();
     // generous: these tests are about the window's arithmetic, not about a slow first call on a cold JVM
     redis = RedisClients.create(vertx, RedisConfig.standalone(server.url(), Duration.ofSeconds(5), 4));

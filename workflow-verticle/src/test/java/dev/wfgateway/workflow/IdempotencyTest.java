@@ -74,7 +74,7 @@ class IdempotencyTest {
             .put("minimumCalls", 2).put("window", "60s").put("openFor", "60s").put("halfOpenCalls", 1)));
     config.getJsonObject("runs").put("idempotencyRetention", "700ms");
     if (backend.equals("redis")) {
-      redis.command("FLUSHALL");
+      redis.flush();
       config.put("redis", new JsonObject().put("url", redis.url()).put("commandTimeout", "2s"));
     }
     fixture.deploy(config, 1);

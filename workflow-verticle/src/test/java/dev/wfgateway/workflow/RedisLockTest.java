@@ -36,7 +36,7 @@ class RedisLockTest {
 
   @BeforeEach
   void setUp() {
-    redis.command("FLUSHALL");
+    redis.flush();
     vertx = TestVertx.create();
     fixture = new WorkflowFixture(vertx);
   }
@@ -122,9 +122,9 @@ class RedisLockTest {
     }
     int total = keys * runsPerKey;
     Await.until("a third of the runs", Duration.ofSeconds(60), () -> finished.get() >= total / 3);
-    assertThat(redis.command("FLUSHALL")).isEqualTo("+OK");
+    redis.flush();
     Await.until("two thirds of the runs", Duration.ofSeconds(60), () -> finished.get() >= 2 * total / 3);
-    assertThat(redis.command("FLUSHALL")).isEqualTo("+OK");
+    redis.flush();
     Await.result(Future.all(chains), Duration.ofSeconds(60));
 
     assertThat(tokens).hasSize(keys);
