@@ -49,7 +49,7 @@ public final class DlqVerticle extends VerticleBase {
         : new LocalDeadLetterStore(new JsonLinesJournal(vertx, journalDir), dlq.maxEntriesPerTenant(),
             dlq.ttl(), clock, status::set);
     queue = new DeadLetterQueue(store, clock);
-    redrive = new Redrive(vertx, store, dlq.redriveRatePerSecond());
+    redrive = new Redrive(vertx.eventBus(), PeriodicTimers.of(vertx), store, dlq.redriveRatePerSecond());
     metrics = new DlqMetrics(registry, clock);
     endpoints = new DlqEndpoints(vertx.eventBus(), NodeStatus.nodeId(vertx), queue, redrive, metrics);
     return store.open().compose(v -> {

@@ -7,7 +7,7 @@ import dev.wfgateway.common.messages.SubmitRunRequest;
 import dev.wfgateway.dlq.DeadLetterStore.Removal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -18,7 +18,10 @@ import java.util.Objects;
 
 /**
  * Submits dead-lettered runs again, at most {@code ratePerSecond} submissions per second across
- * all redrives of this verticle, so a redrive cannot flood the workflows downstream. An entry
+ * all redrives of this verticle, so a redrive cannot flood the workflows downstream. Pacing ticks
+ * every {@code 1000 / ratePerSecond} ms (at least 1 ms), from when a redrive finds nothing waiting,
+ * and each tick sends what the rate allows in that time, a fraction carried to the next: a rate
+ * that divides 1000 sends one a tick, 2500/s sends 2 and 3 in turn each millisecond. An entry
  * leaves the store only after its submission was accepted; a failed submission leaves it where it
  * is and is not counted.
  */
@@ -28,19 +31,21 @@ final class Redrive {
   private record Submission(DlqEntry entry, String requestId, Promise<String> runId) {
   }
 
-  private final Vertx vertx;
+  private final EventBus bus;
+  private final PeriodicTimers timers;
   private final DeadLetterStore store;
-  private final int ratePerSecond;
   private final long tickMillis;
+  private final double perTick;
   private final Deque<Submission> waiting = new ArrayDeque<>();
   private double allowance;
   private long timer = -1;
 
-  Redrive(Vertx vertx, DeadLetterStore store, int ratePerSecond) {
-    this.vertx = vertx;
+  Redrive(EventBus bus, PeriodicTimers timers, DeadLetterStore store, int ratePerSecond) {
+    this.bus = bus;
+    this.timers = timers;
     this.store = store;
-    this.ratePerSecond = ratePerSecond;
     this.tickMillis = Math.max(1, 1000 / ratePerSecond);
+    this.perTick = ratePerSecond * tickMillis / 1000.0;
   }
 
   /**
@@ -56,23 +61,22 @@ final class Redrive {
       runIds.add(runId.future());
     }
     if (timer < 0 && !waiting.isEmpty()) {
-      allowance = 1;
-      timer = vertx.setPeriodic(tickMillis, id -> release());
+      allowance = 0;
+      timer = timers.start(tickMillis, id -> release());
     }
     return Future.join(runIds).transform(done -> Future.succeededFuture(
         runIds.stream().map(Future::result).filter(Objects::nonNull).toList()));
   }
 
   private void release() {
-    double perTick = ratePerSecond * tickMillis / 1000.0;
-    allowance = Math.min(allowance + perTick, perTick + 1); // unused allowance carries over by at most one
+    allowance += perTick;
     while (allowance >= 1 && !waiting.isEmpty()) {
       allowance--;
       Submission next = waiting.poll();
       submit(next.entry(), next.requestId()).onComplete(next.runId());
     }
     if (waiting.isEmpty()) {
-      vertx.cancelTimer(timer);
+      timers.cancel(timer);
       timer = -1;
     }
   }
@@ -81,7 +85,7 @@ final class Redrive {
   private Future<String> submit(DlqEntry entry, String requestId) {
     JsonObject request = new SubmitRunRequest(entry.tenant(), entry.workflow(), entry.input(), null, true,
         requestId, RunSource.REDRIVE, entry.redriveCount() + 1).toJson();
-    return vertx.eventBus().<JsonObject>request(Addresses.WORKFLOW_SUBMIT, request)
+    return bus.<JsonObject>request(Addresses.WORKFLOW_SUBMIT, request)
         .otherwise(failure -> {
           LOG.log(Level.WARNING, "Redrive of DLQ entry {0} of {1} failed; it stays: {2}", entry.id(),
               entry.tenant(), failure.toString());
@@ -103,7 +107,7 @@ final class Redrive {
   /** Stops pacing; submissions not yet sent are dropped and not counted (their entries stay in the store). */
   void close() {
     if (timer >= 0) {
-      vertx.cancelTimer(timer);
+      timers.cancel(timer);
       timer = -1;
     }
     waiting.forEach(s -> s.runId().tryComplete(null));
