@@ -64,11 +64,16 @@ final class DeadLetterQueue {
     this.clock = clock;
   }
 
-  /** Stores an entry another service sent; one it could not read back whole is refused with 400. */
+  /**
+   * Stores an entry another service sent; one with a tenant name that could not name a journal
+   * file, or that could not be read back whole, fails with a 400 problem.
+   */
   Future<String> add(DlqEntry entry) {
-    DlqQuery.requireTenantName(entry.tenant());
     try {
+      DlqQuery.requireTenantName(entry.tenant());
       StrictJson.check(entry.toJson(), StrictJson.DEPTH_CEILING, "");
+    } catch (ProblemException e) {
+      return Future.failedFuture(e);
     } catch (JsonRejected e) {
       return Future.failedFuture(new ProblemException(e.problem()));
     }
