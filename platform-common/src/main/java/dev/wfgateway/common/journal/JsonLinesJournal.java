@@ -139,9 +139,10 @@ public final class JsonLinesJournal {
 
   /**
    * Replaces the named file by the records {@code liveRecords} supplies (temp file, fsync, atomic
-   * rename). The supplier is called on the event loop when the rewrite's turn comes, after every
-   * earlier append is on disk, so it sees exactly the state the old file held; appends made after
-   * that go to the new file.
+   * rename). The supplier is called on the event loop when the rewrite's turn comes: the batch that
+   * was being written is on disk and its appends have completed, so it sees the state a caller
+   * updates on completion. Lines still waiting then, whether asked before the rewrite or after, go
+   * to the new file after the supplied records, in order.
    */
   public Future<Void> rewrite(String name, Supplier<List<String>> liveRecords) {
     if (closed) {
