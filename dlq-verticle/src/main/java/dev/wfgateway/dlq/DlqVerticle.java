@@ -23,6 +23,7 @@ public final class DlqVerticle extends VerticleBase {
   private static final Duration METRICS_REFRESH = Duration.ofSeconds(10);
 
   private final MeterRegistry registry;
+  private final Clock clock;
   private DeadLetterStore store;
   private DeadLetterQueue queue;
   private Redrive redrive;
@@ -32,14 +33,19 @@ public final class DlqVerticle extends VerticleBase {
   private long metricsTimer = -1;
 
   public DlqVerticle(MeterRegistry registry) {
+    this(registry, Clock.systemUTC());
+  }
+
+  /** {@code clock}: what local entry ids, ages and the TTL are reckoned on. */
+  DlqVerticle(MeterRegistry registry, Clock clock) {
     this.registry = registry;
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
     PlatformConfig config = PlatformConfig.fromJson(config());
     DlqConfig dlq = config.dlq();
-    Clock clock = Clock.systemUTC();
     WritableStatus status = new WritableStatus(vertx);
     Path journalDir = Path.of(dlq.journalDir());
     store = config.redisBackend()

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class DeadLetterPageTest {
   private static DlqEntry entry(String id, JsonObject input) {
-    return DlqEntry.fromJson(DlqContractTest.entry("acme", "risk-check", "step_failed", "run-" + id)
+    return DlqEntry.fromJson(Entries.json("acme", "risk-check", "step_failed", "run-" + id)
         .put("input", input).put("id", id));
   }
 
@@ -18,7 +18,7 @@ class DeadLetterPageTest {
   @Test
   void anEntryThatCannotBeEncodedIsSkippedAndNamed() {
     DeadLetterQueue.Page page = new DeadLetterQueue.Page(List.of(entry("1-0", new JsonObject().put("n", 1)),
-        entry("2-0", DlqContractTest.nestedObjects(997)), entry("3-0", new JsonObject())), "cursor");
+        entry("2-0", Entries.nestedObjects(997)), entry("3-0", new JsonObject())), "cursor");
 
     JsonObject json = page.toJson();
     String encoded = json.encode();

@@ -1,20 +1,20 @@
 package dev.wfgateway.dlq;
 
+import static dev.wfgateway.dlq.Entries.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wfgateway.common.Addresses;
-import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.RedisFixture;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,8 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisDlqTest extends DlqContractTest {
   @RegisterExtension
   static final RedisFixture redis = RedisFixture.perClass();
-
-
 
   @BeforeEach
   void emptyRedis() {
@@ -36,105 +34,128 @@ class RedisDlqTest extends DlqContractTest {
     return new JsonObject().put("redis", new JsonObject().put("url", redis.url()).put("commandTimeout", "1s"));
   }
 
+  /** The fixture talks to Redis over a blocking socket: never on the event loop. */
+  private Future<String> redisCommand(String inline) {
+    return vertx.executeBlocking(() -> redis.command(inline));
+  }
+
+  private Future<Void> stopRedis() {
+    return vertx.executeBlocking(() -> {
+      redis.stopServer();
+      return null;
+    });
+  }
+
+  private Future<Void> startRedis() {
+    return vertx.executeBlocking(() -> {
+      redis.startServer();
+      return null;
+    });
+  }
+
+  /** Until the stream holds {@code length} entries and the node reports itself writable again. */
+  private Future<Void> drained(String stream, int length) {
+    return eventually("the spool to drain into Redis", Duration.ofSeconds(20),
+        () -> redisCommand("XLEN " + stream).map(reply -> (":" + length).equals(reply)
+            && Boolean.TRUE.equals(writableFlag())));
+  }
+
   @Test
-  void keepsOneHashTaggedStreamPerTenant() {
-    deploy(dlqSettings().put("maxEntriesPerTenant", 5));
-    addMany("acme", "risk-check", "a", 7);
-    assertThat(redis.command("XLEN dlq:{acme}")).isEqualTo(":5");
-    assertThat(redis.command("HGET dlqstats:{acme} evictions")).isEqualTo("$1");
+  void keepsOneHashTaggedStreamPerTenant(VertxTestContext testContext) {
+    deploy(dlqSettings().put("maxEntriesPerTenant", 5))
+        .compose(v -> addMany("acme", "risk-check", "a", 7))
+        .compose(v -> Future.all(redisCommand("XLEN dlq:{acme}"), redisCommand("HGET dlqstats:{acme} evictions")))
+        .map(verified(replies -> {
+          assertThat(replies.<String>resultAt(0)).isEqualTo(":5");
+          assertThat(replies.<String>resultAt(1)).as("the length line of \"2\"").isEqualTo("$1");
+        }))
+        .onComplete(testContext.succeedingThenComplete());
   }
 
   /** A failover or flush can lose the tenant index while the streams survive: the views find them again. */
   @Test
-  void theTenantIndexRebuildsItselfFromTheStreams() {
+  void theTenantIndexRebuildsItselfFromTheStreams(VertxTestContext testContext) {
     JsonObject config = backendConfig().copy().put("dlq", dlqSettings())
         .put("tenants", new JsonObject().put("acme", new JsonObject()).put("globex", new JsonObject()));
-    deploymentId = Await.result(vertx.deployVerticle(new DlqVerticle(registry), new DeploymentOptions()
-        .setConfig(config)));
-    addMany("acme", "risk-check", "a", 3);
-    addMany("globex", "risk-check", "g", 2);
-
-    assertThat(redis.command("DEL " + RedisDeadLetterStore.TENANTS_KEY)).isEqualTo(":1");
-
-    JsonObject stats = stats(null);
-    assertThat(stats.getLong("size")).isEqualTo(5);
-    assertThat(stats.getJsonObject("byTenant").fieldNames()).containsExactlyInAnyOrder("acme", "globex");
-    assertThat(redis.command("SCARD " + RedisDeadLetterStore.TENANTS_KEY)).isEqualTo(":2");
+    deployWith(config)
+        .compose(v -> addMany("acme", "risk-check", "a", 3))
+        .compose(v -> addMany("globex", "risk-check", "g", 2))
+        .compose(v -> redisCommand("DEL " + RedisDeadLetterStore.TENANTS_KEY))
+        .map(verified(reply -> assertThat(reply).isEqualTo(":1")))
+        .compose(v -> stats(null))
+        .map(verified(stats -> {
+          assertThat(stats.getLong("size")).isEqualTo(5);
+          assertThat(stats.getJsonObject("byTenant").fieldNames()).containsExactlyInAnyOrder("acme", "globex");
+        }))
+        .compose(v -> redisCommand("SCARD " + RedisDeadLetterStore.TENANTS_KEY))
+        .map(verified(reply -> assertThat(reply).isEqualTo(":2")))
+        .onComplete(testContext.succeedingThenComplete());
   }
 
   @Test
-  void spoolsAddsWhileRedisIsDownAndDrainsThemExactlyOnce() throws IOException {
+  void spoolsAddsWhileRedisIsDownAndDrainsThemExactlyOnce(VertxTestContext testContext) {
     assumeTrue(redis.controllable(), "needs a Redis server the test can stop");
-    deploy();
-    assertThat(writableFlag()).isTrue();
-
-    redis.stopServer();
-    List<String> expected = new ArrayList<>();
-    List<String> ackedIds = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      String id = add(entry("acme", "risk-check", "timeout", "during-" + i));
-      assertThat(id).isNotNull();
-      ackedIds.add(id);
-      expected.add("during-" + i);
-    }
-    assertThat(writableFlag()).isFalse();
-    assertThat(failureCode(Addresses.DLQ_QUERY, new JsonObject().put("tenant", "acme"))).isEqualTo(503);
-
-    redis.startServer();
-    Await.until("the spool to drain into Redis", Duration.ofSeconds(20),
-        () -> ":20".equals(redis.command("XLEN dlq:{acme}")) && Boolean.TRUE.equals(writableFlag()));
-    assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactlyElementsOf(expected);
-    // The ids handed out from the spool (a 502 carried them as dlqId) still find their entries.
-    for (int i = 0; i < ackedIds.size(); i++) {
-      JsonObject one = request(Addresses.DLQ_QUERY, new JsonObject().put("tenant", "acme").put("id", ackedIds.get(i)));
-      assertThat(one.getString("runId")).isEqualTo("during-" + i);
-    }
-    assertThat(failureCode(Addresses.DLQ_QUERY, new JsonObject().put("tenant", "globex").put("id", ackedIds.get(0))))
-        .isEqualTo(404);
-
-    // Restarted, the node replays an empty spool: it is writable at once and drains nothing again.
-    undeploy();
-    deploy();
-    assertThat(writableFlag()).isTrue();
-    assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactlyElementsOf(expected);
+    List<String> expected = IntStream.range(0, 20).mapToObj(i -> "during-" + i).toList();
+    deploy()
+        .map(verified(v -> assertThat(writableFlag()).isTrue()))
+        .compose(v -> stopRedis())
+        .compose(v -> addInOrder(expected.stream().map(run -> json("acme", "risk-check", "timeout", run)).toList()))
+        .compose(ackedIds -> {
+          assertThat(ackedIds).hasSize(20).doesNotContainNull().doesNotHaveDuplicates();
+          assertThat(writableFlag()).isFalse();
+          return expectFailure(Addresses.DLQ_QUERY, tenant("acme"), 503)
+              .compose(v -> startRedis())
+              .compose(v -> drained("dlq:{acme}", 20))
+              .compose(v -> runIds(tenant("acme")))
+              .map(verified(ids -> assertThat(ids).containsExactlyElementsOf(expected)))
+              // The ids handed out from the spool (a 502 carried them as dlqId) still find their entries.
+              .compose(v -> Future.all(ackedIds.stream()
+                  .map(id -> request(Addresses.DLQ_QUERY, tenant("acme").put("id", id))).toList()))
+              .map(verified(found -> assertThat(found.<JsonObject>list()).extracting(e -> e.getString("runId"))
+                  .containsExactlyElementsOf(expected)))
+              .compose(v -> expectFailure(Addresses.DLQ_QUERY, tenant("globex").put("id", ackedIds.get(0)), 404));
+        })
+        // Restarted, the node replays an empty spool: it is writable at once and drains nothing again.
+        .compose(v -> redeploy(dlqSettings()))
+        .map(verified(v -> assertThat(writableFlag()).isTrue()))
+        .compose(v -> runIds(tenant("acme")))
+        .map(verified(ids -> assertThat(ids).containsExactlyElementsOf(expected)))
+        .onComplete(testContext.succeedingThenComplete());
   }
 
   @Test
-  void drainsALargeSpoolInOrderWhileNewAddsKeepArriving() throws IOException {
+  void drainsALargeSpoolInOrderWhileNewAddsKeepArriving(VertxTestContext testContext) {
     assumeTrue(redis.controllable(), "needs a Redis server the test can stop");
-    deploy(dlqSettings().put("maxEntriesPerTenant", 10_000));
-    redis.stopServer();
-    addMany("acme", "risk-check", "r", 1500);
-    redis.startServer();
-    List<Future<?>> more = new ArrayList<>();
-    for (int i = 1500; i < 2500; i++) {
-      more.add(vertx.eventBus().request(Addresses.DLQ_ADD, entry("acme", "risk-check", "step_failed", "r-" + i)));
-    }
-    Await.result(Future.all(more));
-
-    Await.until("the spool to drain into Redis", Duration.ofSeconds(20),
-        () -> ":2500".equals(redis.command("XLEN dlq:{acme}")) && Boolean.TRUE.equals(writableFlag()));
-    List<String> expected = new ArrayList<>();
-    for (int i = 0; i < 2500; i++) {
-      expected.add("r-" + i);
-    }
-    assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactlyElementsOf(expected);
+    List<String> expected = IntStream.range(0, 2500).mapToObj(i -> "r-" + i).toList();
+    deploy(dlqSettings().put("maxEntriesPerTenant", 10_000))
+        .compose(v -> stopRedis())
+        .compose(v -> addMany("acme", "risk-check", "r", 1500))
+        .compose(v -> startRedis())
+        .compose(v -> Future.all(IntStream.range(1500, 2500)
+            .mapToObj(i -> add(json("acme", "risk-check", "step_failed", "r-" + i))).toList()))
+        .compose(v -> drained("dlq:{acme}", 2500))
+        .compose(v -> runIds(tenant("acme")))
+        .map(verified(ids -> assertThat(ids).containsExactlyElementsOf(expected)))
+        .onComplete(testContext.succeedingThenComplete());
   }
 
   @Test
-  void drainsAnEntryAlreadyInRedisOnlyOnceAfterACrashBetweenXaddAndSpoolRemoval() throws IOException {
-    deploy();
-    JsonObject sent = entry("acme", "risk-check", "timeout", "r1");
-    add(sent);
-    undeploy();
-    // As if the node died after the drain's XADD but before removing the entry from its spool.
-    Path spool = Files.createDirectories(journalDir.resolve("spool"));
-    Files.writeString(spool.resolve("acme.jsonl"),
-        new JsonObject().put("op", "add").put("entry", sent.copy().put("id", "1-0")).encode() + "\n");
-
-    deploy();
-    Await.until("the spool to drain", Duration.ofSeconds(10), () -> Boolean.TRUE.equals(writableFlag()));
-    assertThat(redis.command("XLEN dlq:{acme}")).isEqualTo(":1");
-    assertThat(runIds(new JsonObject().put("tenant", "acme"))).containsExactly("r1");
+  void drainsAnEntryAlreadyInRedisOnlyOnceAfterACrashBetweenXaddAndSpoolRemoval(VertxTestContext testContext) {
+    JsonObject sent = json("acme", "risk-check", "timeout", "r1");
+    Path spool = journalDir.resolve("spool");
+    deploy()
+        .compose(v -> add(sent))
+        .compose(v -> undeploy())
+        // As if the node died after the drain's XADD but before removing the entry from its spool.
+        .compose(v -> vertx.executeBlocking(() -> Files.writeString(Files.createDirectories(spool).resolve("acme.jsonl"),
+            new JsonObject().put("op", "add").put("entry", sent.copy().put("id", "1-0")).encode() + "\n")))
+        .compose(v -> deploy())
+        .compose(v -> eventually("the spool to drain", Duration.ofSeconds(10),
+            () -> Future.succeededFuture(Boolean.TRUE.equals(writableFlag()))))
+        .compose(v -> redisCommand("XLEN dlq:{acme}"))
+        .map(verified(reply -> assertThat(reply).isEqualTo(":1")))
+        .compose(v -> runIds(tenant("acme")))
+        .map(verified(ids -> assertThat(ids).containsExactly("r1")))
+        .onComplete(testContext.succeedingThenComplete());
   }
 }
