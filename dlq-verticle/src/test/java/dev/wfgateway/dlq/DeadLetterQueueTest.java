@@ -56,11 +56,13 @@ class DeadLetterQueueTest {
     return done(queue.page(new DlqQuery(filter, limit, Cursor.parse(cursor))));
   }
 
-  /** Every page of the filter's entries, as tenant/runId, following the cursors. */
+  /** Every page of the filter's entries, as tenant/runId, following the cursors (a thousand pages at most). */
   private List<String> allPages(DlqFilter filter, int limit) {
     List<String> seen = new ArrayList<>();
     String cursor = null;
+    int pages = 0;
     do {
+      assertThat(++pages).as("pages, and still a next cursor").isLessThanOrEqualTo(1000);
       DeadLetterQueue.Page page = page(filter, limit, cursor);
       assertThat(page.entries()).hasSizeLessThanOrEqualTo(limit);
       page.entries().forEach(e -> seen.add(e.tenant() + "/" + e.runId()));
