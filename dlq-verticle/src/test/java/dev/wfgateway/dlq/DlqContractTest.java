@@ -191,7 +191,10 @@ abstract class DlqContractTest {
 
   /** Looks again every 20 ms until the condition holds; fails after {@code timeout}. */
   Future<Void> eventually(String what, Duration timeout, Supplier<Future<Boolean>> condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    return eventually(what, timeout, System.nanoTime() + timeout.toNanos(), condition);
+  }
+
+  private Future<Void> eventually(String what, Duration timeout, long deadline, Supplier<Future<Boolean>> condition) {
     return condition.get().compose(holds -> {
       if (holds) {
         return Future.succeededFuture();
@@ -199,8 +202,7 @@ abstract class DlqContractTest {
       if (System.nanoTime() > deadline) {
         return Future.failedFuture(new AssertionError("timed out after " + timeout + " waiting for " + what));
       }
-      Duration left = Duration.ofNanos(deadline - System.nanoTime());
-      return vertx.timer(20).compose(v -> eventually(what, left, condition));
+      return vertx.timer(20).compose(v -> eventually(what, timeout, deadline, condition));
     });
   }
 
