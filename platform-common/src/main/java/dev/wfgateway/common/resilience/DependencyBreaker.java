@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * Micrometer's, and those notifications would need HdrHistogram.
  */
 public final class DependencyBreaker {
-  /** 0 closed, 1 half-open (one trial call let through), 2 open (calls fail fast). */
+  /** As {@code platform.circuit.state}: 0 closed, 1 open (calls fail fast), 2 half-open (one trial let through). */
   public static final String STATE = "platform.dependency.breaker.state";
   /** Transitions, tagged with the state entered. */
   public static final String TRANSITIONS = "platform.dependency.breaker.transitions";
@@ -29,6 +29,11 @@ public final class DependencyBreaker {
   private final CircuitBreaker breaker;
   private final MeterRegistry registry;
   private final Gauge gauge;
+
+  /** {@code options}' notification address is cleared. */
+  public DependencyBreaker(Vertx vertx, String dependency, CircuitBreakerOptions options, MeterRegistry registry) {
+    this(vertx, dependency, options, registry, state -> { });
+  }
 
   /**
    * {@code options}' notification address is cleared; {@code transitioned} runs after each
@@ -50,7 +55,7 @@ public final class DependencyBreaker {
         .halfOpenHandler(v -> entered.accept(CircuitBreakerState.HALF_OPEN))
         .closeHandler(v -> entered.accept(CircuitBreakerState.CLOSED));
     this.gauge = Gauge.builder(STATE, breaker, b -> level(b.state()))
-        .description("Circuit breaker of a platform dependency: 0 closed, 1 half-open, 2 open")
+        .description("Circuit breaker of a platform dependency: 0 closed, 1 open, 2 half-open")
         .tag("dependency", dependency)
         .strongReference(true)
         .register(registry);
@@ -59,8 +64,8 @@ public final class DependencyBreaker {
   static int level(CircuitBreakerState state) {
     return switch (state) {
       case CLOSED -> 0;
-      case HALF_OPEN -> 1;
-      case OPEN -> 2;
+      case OPEN -> 1;
+      case HALF_OPEN -> 2;
     };
   }
 

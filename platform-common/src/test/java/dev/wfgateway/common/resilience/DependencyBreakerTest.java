@@ -66,7 +66,7 @@ class DependencyBreakerTest {
     }).recover(second -> {
       test.verify(() -> {
         assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
-        assertThat(gauge()).isEqualTo(2);
+        assertThat(gauge()).isEqualTo(1);
         assertThat(transitions("open")).isEqualTo(1);
       });
       return breaker.execute(() -> {
@@ -78,7 +78,7 @@ class DependencyBreakerTest {
       assertThat(calls).as("an open breaker calls nothing").hasValue(2);
     })).recover(open -> awaitState(CircuitBreakerState.HALF_OPEN))
         .compose(halfOpen -> {
-          test.verify(() -> assertThat(gauge()).isEqualTo(1));
+          test.verify(() -> assertThat(gauge()).isEqualTo(2));
           return breaker.execute(() -> {
             calls.incrementAndGet();
             return Future.succeededFuture("trial");
