@@ -21,7 +21,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,6 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RunExecutor {
   private final Vertx vertx;
+  private final Timers timers;
+  private final Clock clock;
   private final RunStore store;
   private final RunLocks locks;
   private final StepInvoker invoker;
@@ -42,10 +44,12 @@ final class RunExecutor {
   private final ActiveRuns activeRuns;
   private final Set<Run> inFlight = new HashSet<>();
 
-  RunExecutor(Vertx vertx, RunStore store, RunLocks locks, StepInvoker invoker, DeadLetterSender deadLetters,
-      WorkflowMetrics metrics, Duration retention, ActiveRuns activeRuns) {
+  RunExecutor(Vertx vertx, Timers timers, Clock clock, RunStore store, RunLocks locks, StepInvoker invoker,
+      DeadLetterSender deadLetters, WorkflowMetrics metrics, Duration retention, ActiveRuns activeRuns) {
     this.activeRuns = activeRuns;
     this.vertx = vertx;
+    this.timers = timers;
+    this.clock = clock;
     this.store = store;
     this.locks = locks;
     this.invoker = invoker;
@@ -91,8 +95,8 @@ final class RunExecutor {
     return inFlight.size();
   }
 
-  private static String now() {
-    return Instant.now().toString();
+  private String now() {
+    return clock.instant().toString();
   }
 
   private final class Run {
@@ -117,7 +121,7 @@ final class RunExecutor {
     }
 
     void start() {
-      timeoutTimer = vertx.setTimer(definition.timeout().toMillis(), id -> fail(DlqReason.TIMEOUT,
+      timeoutTimer = timers.schedule(definition.timeout().toMillis(), () -> fail(DlqReason.TIMEOUT,
           new FailureInfo("run_timeout", "the run did not finish within " + definition.timeout(), currentStep),
           ProblemType.RUN_TIMEOUT));
       acquireLock()
@@ -195,7 +199,7 @@ final class RunExecutor {
               return Future.failedFuture(stepFailure);
             }
             long delay = step.retry().delayMillis(stepAttempts + 1, ThreadLocalRandom.current().nextDouble());
-            return (delay == 0 ? Future.<Void>succeededFuture() : vertx.timer(delay).<Void>mapEmpty())
+            return (delay == 0 ? Future.<Void>succeededFuture() : timers.delay(delay))
                 .compose(v -> attempt(step, payload));
           });
     }
@@ -272,7 +276,7 @@ final class RunExecutor {
     }
 
     private void end(RunRecord finalRecord, Problem problem) {
-      vertx.cancelTimer(timeoutTimer);
+      timers.cancel(timeoutTimer);
       record = finalRecord;
       metrics.runEnded(record.tenant(), definition.name(), record.status(), System.nanoTime() - startNanos);
       Future<Void> released = lease == null ? Future.succeededFuture() : lease.release();
