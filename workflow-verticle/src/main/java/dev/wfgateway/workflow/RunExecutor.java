@@ -112,6 +112,8 @@ final class RunExecutor {
     private int stepAttempts;
     /** Whether an attempt went out to a downstream; one that timed out or failed may still have acted. */
     private boolean stepCalled;
+    /** Whether an attempt went out and has not answered yet: if the run ends meanwhile, it may still act. */
+    private boolean awaitingStep;
     private final JsonObject outputs = new JsonObject();
 
     Run(RunContext context, RunRecord queued) {
@@ -189,7 +191,9 @@ final class RunExecutor {
             "the lock lease was lost; the run stopped before calling the step", false, DlqReason.LOCK_LOST));
       }
       stepAttempts++;
+      awaitingStep = true;
       return invoker.invoke(step, new StepCall(definition.name(), record.tenant(), record.runId(), payload, headers()))
+          .andThen(ar -> awaitingStep = false)
           .onSuccess(output -> stepCalled = true)
           .recover(failure -> {
             StepFailure stepFailure = failure instanceof StepFailure sf ? sf
@@ -251,6 +255,7 @@ final class RunExecutor {
         return outcome.future();
       }
       ended = true;
+      stepCalled |= awaitingStep;
       String at = now();
       SubmitRunRequest request = context.request();
       DlqEntry entry = new DlqEntry(null, record.tenant(), record.workflow(), record.runId(), record.input(), reason,

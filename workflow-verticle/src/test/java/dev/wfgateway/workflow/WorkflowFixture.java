@@ -68,8 +68,13 @@ final class WorkflowFixture {
   }
 
   static JsonObject retry(int maxAttempts, String initial) {
+    return retry(maxAttempts, initial, "1s", "none");
+  }
+
+  /** Doubling from {@code initial} up to {@code maximum}; {@code jitter} is none, full or equal. */
+  static JsonObject retry(int maxAttempts, String initial, String maximum, String jitter) {
     return new JsonObject().put("maxAttempts", maxAttempts).put("initialInterval", initial)
-        .put("backoffCoefficient", 2.0).put("maximumInterval", "1s").put("jitter", "none");
+        .put("backoffCoefficient", 2.0).put("maximumInterval", maximum).put("jitter", jitter);
   }
 
   void deploy(JsonObject config, int instances) {
