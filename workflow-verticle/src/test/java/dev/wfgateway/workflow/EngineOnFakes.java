@@ -3,6 +3,8 @@ package dev.wfgateway.workflow;
 import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.messages.DlqEntry;
+import dev.wfgateway.common.messages.RunRecord;
+import dev.wfgateway.common.messages.RunStatus;
 import dev.wfgateway.common.messages.RunSource;
 import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,6 +32,8 @@ final class EngineOnFakes {
   final FakeIdempotencyStore idempotency = new FakeIdempotencyStore();
   final RecordingActiveRuns activeRuns = new RecordingActiveRuns();
   final List<DlqEntry> deadLetters = new ArrayList<>();
+  private final List<RunRecord> published = new ArrayList<>();
+  private final List<Awaited> awaited = new ArrayList<>();
   /** While true the DLQ answers every add with a 503, as a DLQ whose store is down would. */
   boolean dlqDown;
   final PlatformConfig config;
@@ -52,16 +56,37 @@ final class EngineOnFakes {
         new InputValidator(config.workflows()), metrics, activeRuns);
   }
 
-  /** Registers the DLQ; each entry it stores gets the id {@code dlq-<n>}. */
+  /** Registers the DLQ, each entry it stores getting the id {@code dlq-<n>}, and a listener of the run events. */
   Future<Void> start() {
-    return onLoop(() -> vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_ADD, message -> {
+    return onLoop(() -> Future.all(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RUN, message -> {
+      RunRecord run = RunRecord.fromJson(message.body());
+      published.add(run);
+      awaited.removeIf(awaiting -> awaiting.complete(run));
+    }).completion(), vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_ADD, message -> {
       if (dlqDown) {
         message.fail(503, "dlq unavailable");
         return;
       }
       deadLetters.add(DlqEntry.fromJson(message.body()));
       message.reply(new JsonObject().put("id", "dlq-" + deadLetters.size()));
-    }).completion());
+    }).completion()).mapEmpty());
+  }
+
+  private record Awaited(String runId, RunStatus status, Promise<RunRecord> promise) {
+    boolean complete(RunRecord run) {
+      return run.runId().equals(runId) && run.status() == status && promise.tryComplete(run);
+    }
+  }
+
+  /** Completes with the record once the executor has published the run with this status (at once if it has). */
+  Future<RunRecord> published(String runId, RunStatus status) {
+    return onLoop(() -> {
+      Awaited awaiting = new Awaited(runId, status, Promise.promise());
+      if (published.stream().noneMatch(awaiting::complete)) {
+        awaited.add(awaiting);
+      }
+      return awaiting.promise().future();
+    });
   }
 
   /** Runs {@code body} on the context; an exception or failed assertion in it fails the future. */

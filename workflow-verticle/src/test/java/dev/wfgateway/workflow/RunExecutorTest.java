@@ -5,7 +5,6 @@ import static dev.wfgateway.workflow.WorkflowFixture.retry;
 import static dev.wfgateway.workflow.WorkflowFixture.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.Headers;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
@@ -306,13 +305,7 @@ class RunExecutorTest {
   void aRunTheDlqCannotTakeEndsFailedAndIsDeadLetteredOnceTheDlqIsBack(VertxTestContext test) {
     node.dlqDown = true;
     node.steps.failWith("boom", StepFailure.permanent("step_http_400", "step answered 400"));
-    Promise<JsonObject> deadLettered = Promise.promise();
-    node.onLoop(() -> vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RUN, m -> {
-      if ("dead_lettered".equals(m.body().getString("status"))) {
-        deadLettered.tryComplete(m.body());
-      }
-    }).completion())
-        .compose(v -> node.onLoop(() -> execute("failing")))
+    node.onLoop(() -> execute("failing"))
         .compose(outcome -> {
           test.verify(() -> {
             assertThat(outcome.record().status()).isEqualTo(RunStatus.FAILED);
@@ -321,14 +314,12 @@ class RunExecutorTest {
             assertThat(outcome.problem().extensions().containsKey("dlqId")).isFalse();
             assertThat(node.activeRuns.events).containsExactly("ended:" + RUN);
           });
-          return node.onLoop(() -> {
-            node.dlqDown = false;
-            return deadLettered.future();
-          });
+          node.dlqDown = false;
+          return node.published(RUN, RunStatus.DEAD_LETTERED);
         })
         .onComplete(test.succeeding(event -> test.verify(() -> {
           assertThat(onlyDeadLetter().runId()).isEqualTo(RUN);
-          assertThat(event.getString("dlqId")).isEqualTo("dlq-1");
+          assertThat(event.dlqId()).isEqualTo("dlq-1");
           assertThat(node.store.statusesWritten(RUN)).containsExactly(RunStatus.RUNNING, RunStatus.FAILED,
               RunStatus.DEAD_LETTERED);
           assertThat(node.store.record("acme", RUN).dlqId()).isEqualTo("dlq-1");
