@@ -15,6 +15,8 @@ final class FakeRunStore implements RunStore {
   final Map<String, RunRecord> records = new HashMap<>();
   /** Every record written by save or create, in order. */
   final List<RunRecord> writes = new ArrayList<>();
+  /** The records written by create, in order. */
+  final List<RunRecord> creates = new ArrayList<>();
   /** How many of the next saves fail, as a store that does not answer in time would. */
   int failingSaves;
   boolean failingCreates;
@@ -34,6 +36,7 @@ final class FakeRunStore implements RunStore {
   @Override
   public Future<Void> create(RunRecord run, SubmitRunRequest request, Duration retention) {
     writes.add(run);
+    creates.add(run);
     if (failingCreates) {
       return Future.failedFuture("the run store timed out");
     }

@@ -18,10 +18,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** One run from its lock to its end, on fakes and a hand-driven clock: every wait is asserted to the millisecond. */
 @ExtendWith(VertxExtension.class)
+@Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
 class RunExecutorTest {
   private static final String RUN = "run-1";
   private static final JsonObject LOCK = new JsonObject().put("key", "/orderId").put("ttl", "10s").put("wait", "1s");

@@ -19,11 +19,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * clock. Tenant {@code acme} may run 2 runs at once and queue 2 ({@link WorkflowFixture#config}).
  */
 @ExtendWith(VertxExtension.class)
+@Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
 class WorkflowEngineTest {
   private static final String ORPHAN = "orphan-1";
 
@@ -309,6 +312,7 @@ class WorkflowEngineTest {
       assertThat(node.steps.attemptsOf("score")).isEqualTo(1);
       assertThat(node.store.statusesWritten(ORPHAN)).containsExactly(RunStatus.QUEUED, RunStatus.RUNNING,
           RunStatus.SUCCEEDED);
+      assertThat(node.store.creates).as("its queued record overwritten, not created").isEmpty();
       assertThat(node.deadLetters).isEmpty();
       test.completeNow();
     })));
@@ -321,6 +325,8 @@ class WorkflowEngineTest {
       return Future.succeededFuture();
     }).onComplete(test.succeeding(v -> test.verify(() -> {
       assertThat(node.steps.attemptsOf("score")).isEqualTo(1);
+      assertThat(node.store.creates).as("created only if absent, as a resent submit may create it")
+          .extracting(RunRecord::runId).containsExactly(ORPHAN);
       assertThat(node.store.record("acme", ORPHAN).status()).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(node.store.record("acme", ORPHAN).input()).isEqualTo(new JsonObject().put("n", 1));
       test.completeNow();
