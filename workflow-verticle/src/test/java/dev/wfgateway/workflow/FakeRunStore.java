@@ -7,10 +7,12 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Run records in a map, answering at once; every write is kept in order, and writes can be made to fail. */
+/** Run records in a map, answering at once; every write is kept in order, and writes, reads and probes can be made to fail. */
 final class FakeRunStore implements RunStore {
   final Map<String, RunRecord> records = new HashMap<>();
   /** Every record written by save or create, in order. */
@@ -21,6 +23,8 @@ final class FakeRunStore implements RunStore {
   int failingSaves;
   boolean failingCreates;
   boolean failingFinds;
+  /** The tenants whose part of the store does not answer a probe. */
+  final Set<String> unreachable = new HashSet<>();
 
   @Override
   public Future<Void> save(RunRecord run, Duration retention) {
@@ -50,6 +54,11 @@ final class FakeRunStore implements RunStore {
   public Future<RunRecord> find(String tenant, String runId) {
     return failingFinds ? Future.failedFuture("the run store timed out")
         : Future.succeededFuture(records.get(key(tenant, runId)));
+  }
+
+  @Override
+  public Future<Void> probe(String tenant) {
+    return unreachable.contains(tenant) ? Future.failedFuture("timeout") : Future.succeededFuture();
   }
 
   RunRecord record(String tenant, String runId) {
