@@ -7,6 +7,7 @@ import dev.wfgateway.common.messages.RunRecord;
 import dev.wfgateway.common.messages.RunStatus;
 import dev.wfgateway.common.messages.RunSource;
 import dev.wfgateway.common.messages.SubmitRunRequest;
+import dev.wfgateway.testkit.TestVertx;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,9 +19,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * A node's {@link WorkflowEngine} and {@link RunExecutor} on fakes and {@link ManualTime}, with a
- * DLQ on the event bus that records what it is handed. Everything runs on one Vert.x context:
- * a test body goes through {@link #onLoop}, so the fakes, the clock and the DLQ's replies never race.
+ * A node's {@link WorkflowEngine} and {@link RunExecutor} on fakes and {@link ManualTime}, on a
+ * Vert.x of its own with a DLQ on the event bus that records what it is handed. Everything runs on
+ * one Vert.x context: a test body goes through {@link #onLoop}, so the fakes, the clock and the
+ * DLQ's replies never race.
  */
 final class EngineOnFakes {
   static {
@@ -49,8 +51,8 @@ final class EngineOnFakes {
    * On {@link WorkflowFixture#config}'s tenants, with these workflows and {@code echo} (one step,
    * {@code score}), the only one tenant {@code globex} may run.
    */
-  EngineOnFakes(Vertx vertx, JsonObject workflows) {
-    this.vertx = vertx;
+  EngineOnFakes(JsonObject workflows) {
+    this.vertx = TestVertx.create();
     this.context = vertx.getOrCreateContext();
     this.config = PlatformConfig.fromJson(WorkflowFixture.config(workflows.copy()
         .put("echo", WorkflowFixture.workflow(WorkflowFixture.eventBusStep("score", "test.score", "none")))));
@@ -92,6 +94,11 @@ final class EngineOnFakes {
       }
       return awaiting.promise().future();
     });
+  }
+
+  /** Closes its Vert.x; fails if an event loop was blocked meanwhile. */
+  void close() throws Exception {
+    TestVertx.close(vertx);
   }
 
   /** Runs {@code body} on the context; an exception or failed assertion in it fails the future. */

@@ -13,10 +13,8 @@ import dev.wfgateway.common.messages.DlqReason;
 import dev.wfgateway.common.messages.RunRecord;
 import dev.wfgateway.common.messages.RunStatus;
 import dev.wfgateway.common.messages.SubmitRunRequest;
-import dev.wfgateway.testkit.TestVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -38,13 +36,11 @@ class RunExecutorTest {
   private static final String RUN = "run-1";
   private static final JsonObject LOCK = new JsonObject().put("key", "/orderId").put("ttl", "10s").put("wait", "1s");
 
-  private Vertx vertx;
   private EngineOnFakes node;
 
   @BeforeEach
   void setUp(VertxTestContext test) {
-    vertx = TestVertx.create();
-    node = new EngineOnFakes(vertx, new JsonObject()
+    node = new EngineOnFakes(new JsonObject()
         .put("capped", workflow(eventBusStep("flaky", "test.flaky", retry(5, "100ms", "300ms", "none"))))
         .put("full", workflow(eventBusStep("flaky", "test.flaky", retry(4, "100ms", "1s", "full"))))
         .put("equal", workflow(eventBusStep("flaky", "test.flaky", retry(4, "100ms", "1s", "equal"))))
@@ -57,7 +53,7 @@ class RunExecutorTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    TestVertx.close(vertx);
+    node.close();
   }
 
   private Future<RunOutcome> execute(String workflow, JsonObject input, boolean async) {

@@ -99,7 +99,7 @@ class RunRecoveryTest {
         })
         .compose(deadLettered -> {
           assertThat(deadLettered.getJsonObject("error").getString("type")).isEqualTo("node_lost");
-          assertThat(deadLettered.getString("dlqId")).isNotNull();
+          assertThat(deadLettered.getString("dlqId")).isEqualTo("dlq-1");
           assertThat(fixture.deadLetters).singleElement().satisfies(entry -> {
             assertThat(entry.getString("runId")).isEqualTo("was-running");
             assertThat(entry.getJsonObject("error").getString("type")).isEqualTo("node_lost");

@@ -13,10 +13,8 @@ import dev.wfgateway.common.messages.RunRecord;
 import dev.wfgateway.common.messages.RunStatus;
 import dev.wfgateway.common.messages.StepRecord;
 import dev.wfgateway.common.messages.SubmitRunRequest;
-import dev.wfgateway.testkit.TestVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -40,13 +38,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WorkflowEngineTest {
   private static final String ORPHAN = "orphan-1";
 
-  private Vertx vertx;
   private EngineOnFakes node;
 
   @BeforeEach
   void setUp(VertxTestContext test) {
-    vertx = TestVertx.create();
-    node = new EngineOnFakes(vertx, new JsonObject()
+    node = new EngineOnFakes(new JsonObject()
         .put("slow", workflow(eventBusStep("slow", "test.slow", "none")))
         .put("schema", workflow(eventBusStep("score", "test.score", "none"))
             .put("inputSchema", new JsonObject().put("type", "object").put("required", new JsonArray().add("eventId"))
@@ -58,7 +54,7 @@ class WorkflowEngineTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    TestVertx.close(vertx);
+    node.close();
   }
 
   private Future<Submitted> submit(String tenant, String workflow, JsonObject input, boolean async, String key) {
