@@ -88,7 +88,7 @@ public final class WorkflowVerticle extends VerticleBase {
     boolean clustered = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() != null;
     ClusterActiveRuns clusterRuns = clustered ? new ClusterActiveRuns(vertx) : null;
     ActiveRuns activeRuns = clustered ? clusterRuns : ActiveRuns.NONE;
-    deadLetters = new DeadLetterSender(vertx);
+    deadLetters = new DeadLetterSender(vertx, registry);
     RunExecutor executor = new RunExecutor(vertx, timers, clock, store, locks, steps, deadLetters, metrics,
         config.runs().retention(), activeRuns);
     engine = new WorkflowEngine(timers, clock, config, store, idempotency, executor,

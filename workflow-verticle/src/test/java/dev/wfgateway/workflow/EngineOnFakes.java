@@ -44,6 +44,7 @@ final class EngineOnFakes {
   /** While true the DLQ answers every add with a 503, as a DLQ whose store is down would. */
   boolean dlqDown;
   final PlatformConfig config;
+  private final DeadLetterSender deadLetterSender;
   final RunExecutor executor;
   final WorkflowEngine engine;
 
@@ -56,8 +57,10 @@ final class EngineOnFakes {
     this.context = vertx.getOrCreateContext();
     this.config = PlatformConfig.fromJson(WorkflowFixture.config(workflows.copy()
         .put("echo", WorkflowFixture.workflow(WorkflowFixture.eventBusStep("score", "test.score", "none")))));
-    WorkflowMetrics metrics = new WorkflowMetrics(new SimpleMeterRegistry());
-    this.executor = new RunExecutor(vertx, time, time, store, locks, steps, new DeadLetterSender(vertx), metrics,
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    WorkflowMetrics metrics = new WorkflowMetrics(registry);
+    this.deadLetterSender = new DeadLetterSender(vertx, registry);
+    this.executor = new RunExecutor(vertx, time, time, store, locks, steps, deadLetterSender, metrics,
         config.runs().retention(), activeRuns);
     this.engine = new WorkflowEngine(time, time, config, store, idempotency, executor,
         new InputValidator(config.workflows()), metrics, activeRuns);
@@ -98,6 +101,7 @@ final class EngineOnFakes {
 
   /** Closes its Vert.x; fails if an event loop was blocked meanwhile. */
   void close() throws Exception {
+    deadLetterSender.stop();
     TestVertx.close(vertx);
   }
 

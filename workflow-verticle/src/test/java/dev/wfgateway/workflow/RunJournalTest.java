@@ -8,6 +8,7 @@ import dev.wfgateway.common.messages.RunRecord;
 import dev.wfgateway.common.messages.RunSource;
 import dev.wfgateway.common.messages.RunStatus;
 import dev.wfgateway.common.messages.SubmitRunRequest;
+import dev.wfgateway.testkit.Eventually;
 import dev.wfgateway.testkit.TestVertx;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -261,7 +262,8 @@ class RunJournalTest {
         .compose(appended -> onLoop(() -> Future.all(List.copyOf(during))))
         .compose(appendedDuring -> {
           assertThat(during).as("the appends made during compaction").hasSize(50);
-          return WorkflowFixture.until(vertx, "the compacted file", () -> fileLines().map(lines -> lines.size() == 350));
+          return Eventually.answers(vertx, "the compacted file", Duration.ofSeconds(10),
+              () -> fileLines().map(lines -> lines.size() == 350));
         })
         .compose(compacted -> replayAfterRestart(open[0]))
         .onComplete(test.succeeding(lines -> test.verify(() -> {

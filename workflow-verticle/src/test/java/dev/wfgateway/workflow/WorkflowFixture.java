@@ -3,6 +3,7 @@ package dev.wfgateway.workflow;
 import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.messages.SubmitRunRequest;
 import dev.wfgateway.common.messages.RunSource;
+import dev.wfgateway.testkit.Eventually;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -36,7 +37,6 @@ final class WorkflowFixture {
 
   /** How long {@link #until} keeps asking. */
   static final Duration PATIENCE = Duration.ofSeconds(10);
-  private static final long POLL_MILLIS = 20;
 
   WorkflowFixture(Vertx vertx) {
     this.vertx = vertx;
@@ -115,25 +115,9 @@ final class WorkflowFixture {
         : Future.failedFuture(new AssertionError("expected a refusal, got " + (ar.failed() ? ar.cause() : ar.result()))));
   }
 
-  /** Asks {@code look} again every {@value #POLL_MILLIS} ms until it answers true; fails after {@link #PATIENCE}. */
+  /** Asks {@code look} again until it answers true; fails after {@link #PATIENCE}. */
   Future<Void> until(String what, Supplier<Future<Boolean>> look) {
-    return until(vertx, what, look);
-  }
-
-  static Future<Void> until(Vertx vertx, String what, Supplier<Future<Boolean>> look) {
-    return until(vertx, what, look, System.nanoTime() + PATIENCE.toNanos());
-  }
-
-  private static Future<Void> until(Vertx vertx, String what, Supplier<Future<Boolean>> look, long deadline) {
-    return look.get().compose(done -> {
-      if (done) {
-        return Future.succeededFuture();
-      }
-      if (System.nanoTime() > deadline) {
-        return Future.failedFuture(new AssertionError("timed out after " + PATIENCE + " waiting for " + what));
-      }
-      return vertx.timer(POLL_MILLIS).compose(v -> until(vertx, what, look, deadline));
-    });
+    return Eventually.answers(vertx, what, PATIENCE, look);
   }
 
   /** Runs {@code body} on {@code context}; an exception or failed assertion in it fails the future. */
