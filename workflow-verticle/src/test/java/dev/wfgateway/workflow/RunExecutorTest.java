@@ -226,6 +226,23 @@ class RunExecutorTest {
     })));
   }
 
+  /** Ended but not yet handed to the DLQ: neither its timeout nor a shutdown ends it a second time. */
+  @Test
+  void aRunWhoseDlqHandOffIsUnderWayIsNotEndedAgain(VertxTestContext test) {
+    node.steps.failWith("boom", StepFailure.permanent("step_http_400", "step answered 400"));
+    node.onLoop(() -> {
+      Future<RunOutcome> outcome = execute("failing");
+      assertThat(outcome.isComplete()).as("the DLQ has not answered yet").isFalse();
+      node.time.advance(5_000);
+      return node.executor.abortAll("the node shut down before the run finished").compose(v -> outcome);
+    }).onComplete(test.succeeding(outcome -> test.verify(() -> {
+      assertThat(onlyDeadLetter().reason()).isEqualTo(DlqReason.STEP_FAILED);
+      assertThat(outcome.problem().type()).isEqualTo(ProblemType.RUN_FAILED);
+      assertEndedOnce();
+      test.completeNow();
+    })));
+  }
+
   @Test
   void aLeaseLostDuringAStepStopsTheRunBeforeTheNextStep(VertxTestContext test) {
     Promise<JsonObject> first = node.steps.hang("first");
