@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Run records in a map, answering at once; every write is kept in order, and writes, reads and probes can be made to fail. */
+/**
+ * Run records in a map, answering at once; every write is kept in order, and writes, reads and
+ * probes can be made to fail.
+ */
 final class FakeRunStore implements RunStore {
   final Map<String, RunRecord> records = new HashMap<>();
   /** Every record written by save or create, in order. */

@@ -4,7 +4,10 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The active-run registry as a list of what it was told: {@code admitted:<run>}, {@code adopted:<run>:<node>}, {@code ended:<run>}. */
+/**
+ * The active-run registry as a list of what it was told: {@code admitted:<run>},
+ * {@code adopted:<run>:<node>}, {@code ended:<run>}.
+ */
 final class RecordingActiveRuns implements ActiveRuns {
   final List<String> events = new ArrayList<>();
 

@@ -145,7 +145,8 @@ class RedisLockTest {
           redis.flush();
           return null;
         }))
-        .compose(v -> fixture.until("two thirds of the runs", () -> Future.succeededFuture(finished.get() >= 2 * total / 3)))
+        .compose(v -> fixture.until("two thirds of the runs",
+            () -> Future.succeededFuture(finished.get() >= 2 * total / 3)))
         .compose(v -> vertx.executeBlocking(() -> {
           redis.flush();
           return null;

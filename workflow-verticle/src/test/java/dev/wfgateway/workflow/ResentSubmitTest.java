@@ -56,7 +56,8 @@ class ResentSubmitTest {
     if (resentFrom != null) {
       options.addHeader(Headers.RESENT, resentFrom);
     }
-    SubmitRunRequest request = new SubmitRunRequest("wide", "echo", new JsonObject(), null, async, "req", RunSource.HTTP, 0);
+    SubmitRunRequest request = new SubmitRunRequest("wide", "echo", new JsonObject(), null, async, "req",
+        RunSource.HTTP, 0);
     return vertx.eventBus().<JsonObject>request(Addresses.WORKFLOW_SUBMIT, request.toJson(), options)
         .map(reply -> reply.body());
   }

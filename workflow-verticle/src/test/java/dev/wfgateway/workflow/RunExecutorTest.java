@@ -263,7 +263,8 @@ class RunExecutorTest {
       assertThat(entry.error().step()).isEqualTo("second");
       assertThat(outcome.problem().type()).isEqualTo(ProblemType.RUN_FAILED);
       assertThat(node.locks.granted.get(0).releases).isEqualTo(1);
-      assertThat(node.store.record("acme", RUN).lock().fencingToken()).isEqualTo(node.locks.granted.get(0).fencingToken());
+      assertThat(node.store.record("acme", RUN).lock().fencingToken())
+          .isEqualTo(node.locks.granted.get(0).fencingToken());
       assertEndedOnce();
       test.completeNow();
     })));

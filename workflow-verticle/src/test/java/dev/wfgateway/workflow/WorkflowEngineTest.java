@@ -12,7 +12,6 @@ import dev.wfgateway.common.messages.DlqReason;
 import dev.wfgateway.common.messages.RunRecord;
 import dev.wfgateway.common.messages.RunStatus;
 import dev.wfgateway.common.messages.StepRecord;
-import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
@@ -227,7 +226,8 @@ class WorkflowEngineTest {
           }))
           .compose(done -> refusal(submit("acme", "slow", new JsonObject().put("a", 2), false, "k-2")))
           .map(afterwards -> {
-            assertThat(afterwards.type()).as("another body once the first ended").isEqualTo(ProblemType.IDEMPOTENCY_MISMATCH);
+            assertThat(afterwards.type()).as("another body once the first ended")
+                .isEqualTo(ProblemType.IDEMPOTENCY_MISMATCH);
             return afterwards;
           });
     }).onComplete(test.succeedingThenComplete());
@@ -399,6 +399,10 @@ class WorkflowEngineTest {
     }).onComplete(test.succeedingThenComplete());
   }
 
+  private DlqEntry deadLetterOf(String runId) {
+    return node.deadLetters.stream().filter(e -> e.runId().equals(runId)).findFirst().orElseThrow();
+  }
+
   @Test
   void drainingRefusesNewRunsWithdrawsQueuedOnesAndDeadLettersWhatOutlivesTheGrace(VertxTestContext test) {
     List<String> runIds = new ArrayList<>();
@@ -426,9 +430,9 @@ class WorkflowEngineTest {
       assertThat(node.store.record("acme", runIds.get(0)).status()).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(node.deadLetters).extracting(DlqEntry::runId).containsExactlyInAnyOrder(runIds.get(1), runIds.get(2));
       assertThat(node.deadLetters).allSatisfy(entry -> assertThat(entry.reason()).isEqualTo(DlqReason.REJECTED));
-      DlqEntry withdrawn = node.deadLetters.stream().filter(e -> e.runId().equals(runIds.get(2))).findFirst().orElseThrow();
+      DlqEntry withdrawn = deadLetterOf(runIds.get(2));
       assertThat(withdrawn.error().message()).isEqualTo("the node shut down before the run could start");
-      DlqEntry aborted = node.deadLetters.stream().filter(e -> e.runId().equals(runIds.get(1))).findFirst().orElseThrow();
+      DlqEntry aborted = deadLetterOf(runIds.get(1));
       assertThat(aborted.error().message()).isEqualTo("the node shut down before the run finished");
       assertThat(aborted.error().step()).isEqualTo("slow");
       assertThat(node.executor.inFlight()).isZero();
