@@ -185,6 +185,9 @@ class WorkflowEngineTest {
       assertThat(failed.error().type()).isEqualTo("run_store_unavailable");
       assertThat(node.steps.attempts).isEmpty();
       assertThat(node.activeRuns.events).containsExactly("admitted:" + failed.runId(), "ended:" + failed.runId());
+      node.store.failingCreates = false;
+      fillAcme();
+      assertThat(node.steps.attemptsOf("slow")).as("its bulkhead slot was given back: two runs inside").isEqualTo(2);
       return problem;
     })).onComplete(test.succeedingThenComplete());
   }
