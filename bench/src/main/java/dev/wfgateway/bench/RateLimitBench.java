@@ -52,7 +52,7 @@ final class RateLimitBench {
       // One policy, as the bench tenant's submit route has: the same keys and arguments the verticle sends.
       List<String> keys = List.of("rl:{raw}:submit:burst");
       ClosedLoop.Result raw = measure(senders, "raw EVALSHA", () -> SLIDING_WINDOW.run(redis, keys,
-          List.of("1", Long.toHexString(ThreadLocalRandom.current().nextLong()), "1000000", "1000")));
+          List.of("1", Long.toHexString(ThreadLocalRandom.current().nextLong()), "", "1000000", "1000")));
       ClosedLoop.Result verticle = measure(senders, "platform.ratelimit.check (mode " + mode + ")",
           () -> vertx.eventBus().request(Addresses.RATELIMIT_CHECK, check));
       Await.result(redis.close());

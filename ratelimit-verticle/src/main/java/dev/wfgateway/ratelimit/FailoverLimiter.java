@@ -3,34 +3,48 @@ package dev.wfgateway.ratelimit;
 import dev.wfgateway.common.config.RatePolicy;
 import dev.wfgateway.common.messages.RateLimitDecision;
 import dev.wfgateway.common.messages.RateLimitRequest;
+import dev.wfgateway.common.resilience.DependencyBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Redis while it answers, the local windows while it does not. One failed call (a timeout or a
- * connection error) opens the breaker: that request and every later one are decided locally at
- * once, so an outage costs one command timeout, not one per request. {@link #probe}, called
- * periodically, closes it again as soon as Redis runs the script again.
+ * Redis while it answers, the local windows while it does not, switched by a Vert.x circuit
+ * breaker ({@value #DEPENDENCY}). One failed call (a timeout or a connection error) opens it:
+ * that request and every later one are decided locally at once, so an outage costs one command
+ * timeout, not one per request. Every {@code probeInterval} the breaker goes half-open and its one
+ * trial call is a probe, never a tenant's request: when Redis runs the script again it closes and
+ * Redis decides again.
  *
  * <p>Confined to the event loop of the verticle instance that owns it.
  */
 final class FailoverLimiter implements SlidingWindowLimiter {
+  static final String DEPENDENCY = "redis-ratelimit";
   private static final System.Logger LOG = System.getLogger(FailoverLimiter.class.getName());
 
   private final RedisSlidingWindowLimiter redis;
   private final SlidingWindowLimiter local;
   private final Consumer<String> modeChanged;
-  private boolean redisUp;
-  private boolean probing;
+  private final DependencyBreaker breaker;
 
   /** {@code modeChanged} hears the mode {@link #start} begins with, then every switch. */
-  FailoverLimiter(RedisSlidingWindowLimiter redis, SlidingWindowLimiter local, Consumer<String> modeChanged) {
+  FailoverLimiter(Vertx vertx, RedisSlidingWindowLimiter redis, SlidingWindowLimiter local, Duration probeInterval,
+      MeterRegistry registry, Consumer<String> modeChanged) {
     this.redis = redis;
     this.local = local;
     this.modeChanged = modeChanged;
+    CircuitBreakerOptions options = new CircuitBreakerOptions()
+        .setMaxFailures(1)
+        .setTimeout(-1) // every Redis call carries the command timeout already
+        .setResetTimeout(probeInterval.toMillis());
+    this.breaker = new DependencyBreaker(vertx, DEPENDENCY, options, registry, this::transitioned);
   }
 
   /**
@@ -38,9 +52,8 @@ final class FailoverLimiter implements SlidingWindowLimiter {
    * fails. The first call also opens a connection, hence a timeout of its own.
    */
   Future<Void> start(Duration timeout) {
-    return redis.probe(timeout).transform(probe -> {
-      redisUp = probe.succeeded();
-      if (!redisUp) {
+    return breaker.execute(() -> redis.probe(timeout)).transform(probe -> {
+      if (probe.failed()) {
         LOG.log(Level.WARNING, "Redis does not answer ({0}); rate limits start on local windows",
             String.valueOf(probe.cause()));
       }
@@ -51,44 +64,30 @@ final class FailoverLimiter implements SlidingWindowLimiter {
 
   @Override
   public String mode() {
-    return redisUp ? RateLimitDecision.MODE_REDIS : RateLimitDecision.MODE_LOCAL;
+    return breaker.state() == CircuitBreakerState.CLOSED ? RateLimitDecision.MODE_REDIS : RateLimitDecision.MODE_LOCAL;
   }
 
   @Override
   public Future<RateLimitDecision> check(RateLimitRequest request, List<RatePolicy> policies) {
-    if (!redisUp) {
+    if (breaker.state() != CircuitBreakerState.CLOSED) {
       return local.check(request, policies);
     }
-    return redis.check(request, policies).recover(failure -> {
-      redisDown(failure);
+    return breaker.execute(() -> redis.check(request, policies)).recover(failure -> {
+      if (!(failure instanceof OpenCircuitException)) {
+        LOG.log(Level.WARNING, "Redis failed ({0}); rate limits fall back to local windows", String.valueOf(failure));
+      }
       return local.check(request, policies);
     });
   }
 
-  /** Switches back to Redis when it answers; never fails. */
-  Future<Void> probe() {
-    if (redisUp || probing) {
-      return Future.succeededFuture();
-    }
-    probing = true;
-    return redis.probe()
-        .onComplete(done -> probing = false)
-        .onSuccess(answered -> redisUp())
-        .otherwiseEmpty();
+  void stop() {
+    breaker.close();
   }
 
-  private void redisDown(Throwable failure) {
-    if (redisUp) {
-      redisUp = false;
-      LOG.log(Level.WARNING, "Redis failed ({0}); rate limits fall back to local windows", String.valueOf(failure));
-      modeChanged.accept(mode());
-    }
-  }
-
-  private void redisUp() {
-    if (!redisUp) {
-      redisUp = true;
-      LOG.log(Level.INFO, "Redis answers; rate limits are decided in Redis again");
+  private void transitioned(CircuitBreakerState state) {
+    if (state == CircuitBreakerState.HALF_OPEN) {
+      breaker.execute(redis::probe); // the trial: a success closes the breaker, a failure opens it again
+    } else {
       modeChanged.accept(mode());
     }
   }

@@ -26,7 +26,7 @@ import java.time.Duration;
  * {@link NodeStatus#MAP}, for readiness checks.
  */
 public final class RateLimitVerticle extends VerticleBase {
-  private static final long PROBE_INTERVAL_MILLIS = 1_000;
+  private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
   /** The first call to Redis also connects (and, on a cold JVM, loads classes): it may take longer. */
   private static final Duration FIRST_CALL_TIMEOUT = Duration.ofSeconds(2);
   private static final System.Logger LOG = System.getLogger(RateLimitVerticle.class.getName());
@@ -35,7 +35,7 @@ public final class RateLimitVerticle extends VerticleBase {
   private MessageConsumer<Object> consumer;
   private MessageConsumer<Object> nodeConsumer;
   private Redis redis;
-  private Long probeTimer;
+  private FailoverLimiter failover;
 
   public RateLimitVerticle(MeterRegistry registry) {
     this.registry = registry;
@@ -51,12 +51,11 @@ public final class RateLimitVerticle extends VerticleBase {
     Future<Void> ready = Future.succeededFuture();
     if (config.redisBackend()) {
       redis = RedisClients.create(vertx, config.redis());
-      FailoverLimiter failover = new FailoverLimiter(
+      failover = new FailoverLimiter(vertx,
           new RedisSlidingWindowLimiter(redis, config.redis().commandTimeout(), metrics.scriptTimer()), local,
-          mode -> status.put(NodeStatus.RATELIMIT_MODE, mode));
+          PROBE_INTERVAL, registry, mode -> status.put(NodeStatus.RATELIMIT_MODE, mode));
       limiter = failover;
       ready = failover.start(FIRST_CALL_TIMEOUT);
-      probeTimer = vertx.setPeriodic(PROBE_INTERVAL_MILLIS, id -> failover.probe());
     } else {
       status.put(NodeStatus.RATELIMIT_MODE, local.mode());
     }
@@ -69,8 +68,8 @@ public final class RateLimitVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (probeTimer != null) {
-      vertx.cancelTimer(probeTimer);
+    if (failover != null) {
+      failover.stop();
     }
     Future<Void> unregistered = Future.all(consumer.unregister(), nodeConsumer.unregister()).mapEmpty();
     return redis == null ? unregistered : unregistered.eventually(() -> redis.close());

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The sliding window kept in Redis, shared by every node: one script call per check evaluates all
@@ -26,11 +27,19 @@ final class RedisSlidingWindowLimiter implements SlidingWindowLimiter {
   private final Redis redis;
   private final long timeoutMillis;
   private final Timer scriptTimer;
+  private final LongSupplier clock;
 
+  /** Windows on the Redis server's clock: one clock for every node, whatever their own say. */
   RedisSlidingWindowLimiter(Redis redis, Duration commandTimeout, Timer scriptTimer) {
+    this(redis, commandTimeout, scriptTimer, null);
+  }
+
+  /** Windows on {@code clock} (epoch ms) instead, for tests that move time by hand. */
+  RedisSlidingWindowLimiter(Redis redis, Duration commandTimeout, Timer scriptTimer, LongSupplier clock) {
     this.redis = redis;
     this.timeoutMillis = commandTimeout.toMillis();
     this.scriptTimer = scriptTimer;
+    this.clock = clock;
   }
 
   /** {@code rl:{tenant}:{route}:{policy}}: the braces are Redis Cluster's hash tag, one slot per tenant. */
@@ -46,9 +55,10 @@ final class RedisSlidingWindowLimiter implements SlidingWindowLimiter {
   @Override
   public Future<RateLimitDecision> check(RateLimitRequest request, List<RatePolicy> policies) {
     List<String> keys = new ArrayList<>(policies.size());
-    List<String> args = new ArrayList<>(2 + 2 * policies.size());
+    List<String> args = new ArrayList<>(3 + 2 * policies.size());
     args.add(Integer.toString(request.cost()));
     args.add(Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    args.add(clock == null ? "" : Long.toString(clock.getAsLong()));
     for (RatePolicy policy : policies) {
       keys.add(key(request.tenant(), request.route(), policy.name()));
       args.add(Long.toString(policy.limit()));
@@ -70,7 +80,7 @@ final class RedisSlidingWindowLimiter implements SlidingWindowLimiter {
   }
 
   Future<Void> probe(Duration timeout) {
-    return SLIDING_WINDOW.run(redis, List.of(), List.of("1", "probe"))
+    return SLIDING_WINDOW.run(redis, List.of(), List.of("1", "probe", ""))
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .mapEmpty();
   }

@@ -6,7 +6,9 @@ KEYS[i]                  rl:{tenant}:{route}:{policy}, a sorted set logging the 
                          that policy's window: score = server time in ms, one member per unit
 ARGV[1]                  cost: units this request consumes (>= 1)
 ARGV[2]                  nonce, unique per call, so that members of calls in the same ms differ
-ARGV[2i+1], ARGV[2i+2]   limit and window (ms) of the policy of KEYS[i]
+ARGV[3]                  empty: the windows run on this server's clock (TIME), the one clock every
+                         node shares; else the time in ms to use instead (tests move it by hand)
+ARGV[2i+2], ARGV[2i+3]   limit and window (ms) of the policy of KEYS[i]
 
 One member per unit (rather than one per request carrying its cost) keeps counting a ZCARD and
 makes "when will k units have freed" a single ZRANGE by rank. A unit consumed at t counts while
@@ -18,16 +20,21 @@ room for it).
 ]]
 local ZADD_BATCH = 500
 
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local now
+if ARGV[3] == '' then
+  local time = redis.call('TIME')
+  now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+else
+  now = tonumber(ARGV[3])
+end
 local cost = tonumber(ARGV[1])
 local nonce = ARGV[2]
 
 local limits, windows, counts = {}, {}, {}
 local allowed = true
 for i, key in ipairs(KEYS) do
-  limits[i] = tonumber(ARGV[2 * i + 1])
-  windows[i] = tonumber(ARGV[2 * i + 2])
+  limits[i] = tonumber(ARGV[2 * i + 2])
+  windows[i] = tonumber(ARGV[2 * i + 3])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - windows[i])
   counts[i] = redis.call('ZCARD', key)
   if counts[i] + cost > limits[i] then

@@ -3,7 +3,6 @@ package dev.wfgateway.ratelimit;
 import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.messages.RateLimitDecision;
 import dev.wfgateway.common.messages.RateLimitRequest;
-import dev.wfgateway.testkit.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -17,9 +16,5 @@ final class EventBusChecks {
     return vertx.eventBus().<JsonObject>request(Addresses.RATELIMIT_CHECK,
             new RateLimitRequest(tenant, route, cost).toJson())
         .map(reply -> RateLimitDecision.fromJson(reply.body()));
-  }
-
-  static RateLimitDecision check(Vertx vertx, String tenant, String route) {
-    return Await.result(send(vertx, tenant, route, 1));
   }
 }

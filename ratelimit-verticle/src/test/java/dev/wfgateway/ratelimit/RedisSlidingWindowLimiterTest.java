@@ -7,11 +7,12 @@ import dev.wfgateway.common.config.RedisConfig;
 import dev.wfgateway.common.messages.RateLimitDecision;
 import dev.wfgateway.common.messages.RateLimitRequest;
 import dev.wfgateway.common.redis.RedisClients;
-import dev.wfgateway.testkit.Await;
+import dev.wfgateway.testkit.Eventually;
 import dev.wfgateway.testkit.RedisFixture;
-import dev.wfgateway.testkit.TestVertx;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -19,49 +20,39 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.impl.ZModem;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The Lua sliding window against a real Redis. */
-class RedisSlidingWindowLimiterTest {
+/** The Lua sliding window against a real Redis: the contract, plus its keys, its script and its clock. */
+class RedisSlidingWindowLimiterTest extends SlidingWindowLimiterContract {
   @RegisterExtension
   static final RedisFixture server = RedisFixture.perClass();
 
-  private Vertx vertx;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private Redis redis;
-  private SimpleMeterRegistry registry;
-  private RedisSlidingWindowLimiter limiter;
-
-
 
   @BeforeEach
-  void setUp() {
+  void emptyServer() {
     server.flush();
-    vertx = TestVertx.create();
+  }
+
+  @Override
+  SlidingWindowLimiter create(Vertx vertx, LongSupplier clockMillis) {
     // generous: these tests are about the window's arithmetic, not about a slow first call on a cold JVM
     redis = RedisClients.create(vertx, RedisConfig.standalone(server.url(), Duration.ofSeconds(5), 4));
-    registry = new SimpleMeterRegistry();
-    limiter = new RedisSlidingWindowLimiter(redis, Duration.ofSeconds(5), registry.timer("script"));
+    return new RedisSlidingWindowLimiter(redis, Duration.ofSeconds(5), registry.timer("script"), clockMillis);
   }
 
-  @AfterEach
-  void tearDown() throws Exception {
-    Await.result(redis.close());
-    TestVertx.close(vertx);
+  @Override
+  String mode() {
+    return RateLimitDecision.MODE_REDIS;
   }
 
-  private RateLimitDecision check(String tenant, String route, int cost, RatePolicy... policies) {
-    return Await.result(limiter.check(new RateLimitRequest(tenant, route, cost), List.of(policies)));
-  }
-
-  private long allowedOf(int requests, String route, RatePolicy... policies) {
-    long allowed = 0;
-    for (int i = 0; i < requests; i++) {
-      allowed += check("acme", route, 1, policies).allowed() ? 1 : 0;
-    }
-    return allowed;
+  @Override
+  Future<Void> release() {
+    return redis.close();
   }
 
   private long members(String key) {
@@ -69,120 +60,93 @@ class RedisSlidingWindowLimiterTest {
   }
 
   @Test
-  void allowsExactlyTheLimitOfTheTightestPolicy() {
+  void storesOneMemberPerConsumedUnitAndTimesEveryCall(VertxTestContext test) {
     RatePolicy burst = new RatePolicy("burst", 5, Duration.ofMinutes(1));
     RatePolicy sustained = new RatePolicy("sustained", 8, Duration.ofMinutes(5));
-    assertThat(allowedOf(12, "submit", burst, sustained)).isEqualTo(5);
-
-    RatePolicy wide = new RatePolicy("wide", 10, Duration.ofMinutes(1));
-    RatePolicy narrow = new RatePolicy("narrow", 4, Duration.ofMinutes(5));
-    assertThat(allowedOf(9, "read", wide, narrow)).isEqualTo(4);
-
-    RateLimitDecision denied = check("acme", "submit", 1, burst, sustained);
-    assertThat(denied.mode()).isEqualTo(RateLimitDecision.MODE_REDIS);
-    assertThat(denied.policies()).extracting(p -> p.name() + "=" + p.remaining() + "/" + p.limit() + "/" + p.windowSeconds())
-        .containsExactly("burst=0/5/60", "sustained=3/8/300");
-    assertThat(members(RedisSlidingWindowLimiter.key("acme", "submit", "sustained"))).isEqualTo(5);
-    assertThat(registry.timer("script").count()).isEqualTo(22);
-  }
-
-  @Test
-  void aDeniedRequestConsumesNothing() {
-    RatePolicy burst = new RatePolicy("burst", 3, Duration.ofMinutes(1));
-    RatePolicy sustained = new RatePolicy("sustained", 2, Duration.ofMinutes(1));
-    assertThat(allowedOf(2, "submit", burst, sustained)).isEqualTo(2);
-    for (int i = 0; i < 5; i++) {
-      RateLimitDecision denied = check("acme", "submit", 1, burst, sustained);
-      assertThat(denied.allowed()).isFalse();
-      assertThat(denied.policies().get(0).remaining()).as("burst untouched by denials").isEqualTo(1);
-    }
-    assertThat(members(RedisSlidingWindowLimiter.key("acme", "submit", "burst"))).isEqualTo(2);
-  }
-
-  @Test
-  void capacityComesBackAsUnitsAgeOutOneByOne() {
-    RatePolicy policy = new RatePolicy("burst", 3, Duration.ofSeconds(2));
-    assertThat(allowedOf(1, "submit", policy)).isEqualTo(1);
-    Await.result(vertx.timer(1_000));
-    assertThat(allowedOf(3, "submit", policy)).isEqualTo(2);
-    // about 2.4 s after the first unit, 1.4 s after the other two: only the first has left
-    Await.result(vertx.timer(1_400));
-    assertThat(allowedOf(3, "submit", policy)).isEqualTo(1);
-    // about 3.4 s: the two units of t=1s have left as well
-    Await.result(vertx.timer(1_000));
-    assertThat(allowedOf(3, "submit", policy)).isEqualTo(2);
-  }
-
-  @Test
-  void tenantsAndRoutesNeverShareQuota() {
-    RatePolicy policy = new RatePolicy("burst", 1, Duration.ofMinutes(1));
-    assertThat(check("acme", "submit", 1, policy).allowed()).isTrue();
-    assertThat(check("acme", "submit", 1, policy).allowed()).isFalse();
-    assertThat(check("acme", "read", 1, policy).allowed()).isTrue();
-    assertThat(check("globex", "submit", 1, policy).allowed()).isTrue();
-  }
-
-  @Test
-  void keysAreHashTaggedByTenantAndExpireWithTheirWindow() {
-    check("acme", "submit", 1, new RatePolicy("burst", 5, Duration.ofMillis(500)),
-        new RatePolicy("sustained", 100, Duration.ofMinutes(15)));
-    Response keys = Await.result(redis.send(Request.cmd(Command.KEYS).arg("*")));
-    assertThat(keys.stream().map(Response::toString))
-        .containsExactlyInAnyOrder("rl:{acme}:submit:burst", "rl:{acme}:submit:sustained");
-    // the Redis Cluster slot the client computes: one per tenant, whatever the route and policy
-    assertThat(ZModem.generate("rl:{acme}:submit:burst")).isEqualTo(ZModem.generate("rl:{acme}:read:reads"))
-        .isEqualTo(ZModem.generate("acme"));
-    assertThat(Long.parseLong(server.command("PTTL rl:{acme}:submit:burst").substring(1))).isBetween(1L, 500L);
-    assertThat(Long.parseLong(server.command("PTTL rl:{acme}:submit:sustained").substring(1)))
-        .isBetween(890_000L, 900_000L);
-    Await.until("the idle burst window to disappear", Duration.ofSeconds(5),
-        () -> ":0".equals(server.command("EXISTS rl:{acme}:submit:burst")));
-  }
-
-  @Test
-  void recoversWhenTheServerForgotTheScript() {
-    RatePolicy policy = new RatePolicy("burst", 5, Duration.ofMinutes(1));
-    assertThat(check("acme", "submit", 1, policy).policies().get(0).remaining()).isEqualTo(4);
-    assertThat(server.command("SCRIPT FLUSH")).isEqualTo("+OK");
-    assertThat(check("acme", "submit", 1, policy).policies().get(0).remaining()).isEqualTo(3);
-    assertThat(check("acme", "submit", 1, policy).policies().get(0).remaining()).isEqualTo(2);
-  }
-
-  @Test
-  void aCostConsumesThatManyUnits() {
-    RatePolicy policy = new RatePolicy("units", 5, Duration.ofMinutes(1));
-    assertThat(check("acme", "submit", 3, policy).policies().get(0).remaining()).isEqualTo(2);
-    RateLimitDecision denied = check("acme", "submit", 3, policy);
-    assertThat(denied.allowed()).isFalse();
-    assertThat(denied.policies().get(0).remaining()).isEqualTo(2);
-    assertThat(denied.retryAfterSeconds()).isBetween(59L, 60L).isGreaterThanOrEqualTo(denied.policies().get(0).resetSeconds());
-    assertThat(check("acme", "submit", 2, policy).allowed()).isTrue();
-    assertThat(members(RedisSlidingWindowLimiter.key("acme", "submit", "units"))).isEqualTo(5);
-
     RatePolicy large = new RatePolicy("large", 1_200, Duration.ofMinutes(1));
-    assertThat(check("acme", "bulk", 1_100, large).policies().get(0).remaining()).isEqualTo(100);
-    assertThat(members(RedisSlidingWindowLimiter.key("acme", "bulk", "large"))).isEqualTo(1_100);
+    allowedOf(7, burst, sustained)
+        .compose(allowed -> check("acme", "bulk", 1_100, large))
+        .onComplete(test.succeeding(bulk -> test.verify(() -> {
+          assertThat(members(RedisSlidingWindowLimiter.key("acme", "submit", "burst"))).isEqualTo(5);
+          assertThat(members(RedisSlidingWindowLimiter.key("acme", "submit", "sustained")))
+              .as("denials add nothing").isEqualTo(5);
+          assertThat(bulk.policies().get(0).remaining()).isEqualTo(100);
+          assertThat(members(RedisSlidingWindowLimiter.key("acme", "bulk", "large")))
+              .as("more units than one ZADD batch").isEqualTo(1_100);
+          assertThat(registry.timer("script").count()).isEqualTo(8);
+          test.completeNow();
+        })));
   }
 
   @Test
-  void aCostAboveTheLimitIsDeniedWithoutConsuming() {
-    RatePolicy policy = new RatePolicy("units", 5, Duration.ofSeconds(10));
-    RateLimitDecision denied = check("acme", "submit", 6, policy);
-    assertThat(denied.allowed()).isFalse();
-    assertThat(denied.retryAfterSeconds()).isEqualTo(10);
-    assertThat(denied.policies().get(0).remaining()).isEqualTo(5);
-    assertThat(server.command("EXISTS " + RedisSlidingWindowLimiter.key("acme", "submit", "units"))).isEqualTo(":0");
+  void keysAreHashTaggedByTenantAndExpireWithTheirWindow(VertxTestContext test) {
+    check(1, new RatePolicy("burst", 5, Duration.ofMillis(500)), new RatePolicy("sustained", 100, Duration.ofMinutes(15)))
+        .compose(v -> redis.send(Request.cmd(Command.KEYS).arg("*")))
+        .compose(keys -> {
+          test.verify(() -> {
+            assertThat(keys.stream().map(Response::toString))
+                .containsExactlyInAnyOrder("rl:{acme}:submit:burst", "rl:{acme}:submit:sustained");
+            // the Redis Cluster slot the client computes: one per tenant, whatever the route and policy
+            assertThat(ZModem.generate("rl:{acme}:submit:burst")).isEqualTo(ZModem.generate("rl:{acme}:read:reads"))
+                .isEqualTo(ZModem.generate("acme"));
+            assertThat(Long.parseLong(server.command("PTTL rl:{acme}:submit:burst").substring(1)))
+                .as("the TTL is the window").isBetween(1L, 500L);
+            assertThat(Long.parseLong(server.command("PTTL rl:{acme}:submit:sustained").substring(1)))
+                .isBetween(890_000L, 900_000L);
+          });
+          return Eventually.answers(vertx, "the idle burst window to expire", Duration.ofSeconds(5),
+              () -> redis.send(Request.cmd(Command.EXISTS).arg("rl:{acme}:submit:burst")).map(n -> n.toInteger() == 0));
+        })
+        .onComplete(test.succeedingThenComplete());
   }
 
   @Test
-  void aDenialNamesWhenTheRequestWouldFit() {
-    RatePolicy policy = new RatePolicy("burst", 2, Duration.ofSeconds(10));
-    assertThat(allowedOf(2, "submit", policy)).isEqualTo(2);
-    RateLimitDecision denied = check("acme", "submit", 1, policy);
-    long reset = denied.policies().get(0).resetSeconds();
-    assertThat(reset).isBetween(9L, 10L);
-    assertThat(denied.retryAfterSeconds()).isBetween(reset, 10L);
-    RateLimitDecision twoUnits = check("acme", "submit", 2, policy);
-    assertThat(twoUnits.retryAfterSeconds()).isBetween(twoUnits.policies().get(0).resetSeconds(), 10L);
+  void recoversWhenTheServerForgotTheScript(VertxTestContext test) {
+    RatePolicy policy = new RatePolicy("burst", 5, Duration.ofMinutes(1));
+    check(1, policy)
+        .compose(first -> {
+          test.verify(() -> {
+            assertThat(first.policies().get(0).remaining()).isEqualTo(4);
+            assertThat(server.command("SCRIPT FLUSH")).isEqualTo("+OK");
+          });
+          return check(1, policy);
+        })
+        .compose(reloaded -> {
+          test.verify(() -> assertThat(reloaded.policies().get(0).remaining()).isEqualTo(3));
+          return check(1, policy);
+        })
+        .onComplete(test.succeeding(again -> test.verify(() -> {
+          assertThat(again.policies().get(0).remaining()).isEqualTo(2);
+          test.completeNow();
+        })));
+  }
+
+  /** In production the windows run on the server's clock: a unit consumed now frees after the window. */
+  @Test
+  void withoutAClockTheServerTimeDecides(VertxTestContext test) {
+    SlidingWindowLimiter serverTime = new RedisSlidingWindowLimiter(redis, Duration.ofSeconds(5), registry.timer("script"));
+    RatePolicy policy = new RatePolicy("burst", 1, Duration.ofSeconds(1));
+    Request latest = Request.cmd(Command.ZRANGE).arg(RedisSlidingWindowLimiter.key("acme", "submit", "burst"))
+        .arg(0).arg(0).arg("WITHSCORES");
+    serverTime.check(new RateLimitRequest("acme", "submit", 1), List.of(policy))
+        .compose(first -> {
+          test.verify(() -> assertThat(first.allowed()).isTrue());
+          return Future.all(redis.send(latest), redis.send(Request.cmd(Command.TIME)));
+        })
+        .compose(both -> {
+          Response member = both.<Response>resultAt(0);
+          Response time = both.<Response>resultAt(1);
+          long scoreMillis = member.get(0).get(1).toLong(); // RESP3: [[member, score]]
+          long serverMillis = time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
+          test.verify(() -> assertThat(serverMillis - scoreMillis).as("scored on the server's clock, just now")
+              .isBetween(0L, 5_000L));
+          return serverTime.check(new RateLimitRequest("acme", "submit", 1),
+              List.of(policy));
+        })
+        .onComplete(test.succeeding(second -> test.verify(() -> {
+          assertThat(second.allowed()).isFalse();
+          assertThat(second.retryAfterSeconds()).isEqualTo(1);
+          test.completeNow();
+        })));
   }
 }

@@ -2,9 +2,14 @@ package dev.wfgateway.workflow;
 
 import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.messages.DlqEntry;
+import dev.wfgateway.common.resilience.DependencyBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -12,33 +17,67 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * Hands a failed run to the DLQ verticle and answers the entry id once it is durably stored. It
- * retries a few times at once; an entry the DLQ still cannot take waits in an outbox and is
- * offered again, in order, every {@link #OUTBOX_RETRY_MILLIS} until the DLQ is back (a redeploy,
- * a restarting DLQ node), so that a failed run is never left out of the DLQ while this node lives.
+ * Hands a failed run to the DLQ verticle and answers the entry id once it is durably stored.
+ *
+ * <p>The hand-off runs through a Vert.x circuit breaker ({@value #DEPENDENCY}): a hand-off is
+ * tried {@value #RETRIES} more times after the first (after 100, 200, 400 ms), and one that still
+ * fails opens the breaker, so that while the DLQ is away a failed run goes to the outbox at once
+ * instead of waiting out its retries. The outbox is offered again, in order, every
+ * {@link #RETRY_INTERVAL_MILLIS} through the same breaker: nothing is sent while it is open, and
+ * the first offer once it is half-open is its trial. So a failed run is never left out of the
+ * DLQ while this node lives (a redeploy, a restarting DLQ node).
+ *
+ * <p>An entry the DLQ refuses (a 4xx answer: it can never be stored) is not retried and does not
+ * count against the breaker, since the DLQ answered.
  */
 final class DeadLetterSender {
-  static final long OUTBOX_RETRY_MILLIS = 1_000;
+  static final String DEPENDENCY = "dlq-handoff";
+  static final long RETRY_INTERVAL_MILLIS = 1_000;
+  static final int RETRIES = 3;
   /** Beyond this many waiting entries the oldest runs stay {@code failed} only (and it is logged). */
   static final int OUTBOX_CAPACITY = 100_000;
-  private static final int ATTEMPTS = 4;
   private static final long FIRST_BACKOFF_MILLIS = 100;
+  private static final long SEND_TIMEOUT_MILLIS = 5_000;
   private static final Logger LOG = Logger.getLogger(DeadLetterSender.class.getName());
 
   private record Waiting(DlqEntry entry, Consumer<String> stored) {
   }
 
+  /** The DLQ's answer: the id it stored the entry under, or why it never will. */
+  private record Handoff(String id, ReplyException refusal) {
+  }
+
   private final Vertx vertx;
+  private final DependencyBreaker breaker;
   private final Deque<Waiting> outbox = new ArrayDeque<>();
   private long timer = -1;
   private boolean draining;
 
-  DeadLetterSender(Vertx vertx) {
+  DeadLetterSender(Vertx vertx, MeterRegistry registry) {
     this.vertx = vertx;
+    CircuitBreakerOptions options = new CircuitBreakerOptions()
+        .setMaxFailures(1)
+        .setMaxRetries(RETRIES)
+        .setTimeout(-1) // the request carries its own send timeout
+        .setResetTimeout(RETRY_INTERVAL_MILLIS);
+    this.breaker = new DependencyBreaker(vertx, DEPENDENCY, options, registry);
+    breaker.breaker().retryPolicy((failure, retry) -> backoff(retry));
   }
 
+  /** The pause before retry {@code retry} (1-based) of one hand-off. */
+  static long backoff(int retry) {
+    return FIRST_BACKOFF_MILLIS << (retry - 1);
+  }
+
+  /**
+   * The id the DLQ stored {@code entry} under; fails with the DLQ's {@link ReplyException} if it
+   * refused it, or the breaker's {@link io.vertx.circuitbreaker.OpenCircuitException} while the DLQ
+   * is away.
+   */
   Future<String> send(DlqEntry entry) {
-    return attempt(entry, 1);
+    return breaker.execute(() -> request(entry))
+        .compose(handoff -> handoff.refusal() == null ? Future.succeededFuture(handoff.id())
+            : Future.failedFuture(handoff.refusal()));
   }
 
   /** Keeps an entry the DLQ could not take; {@code stored} gets its id once the DLQ has it. */
@@ -49,7 +88,7 @@ final class DeadLetterSender {
     }
     outbox.addLast(new Waiting(entry, stored));
     if (timer < 0) {
-      timer = vertx.setPeriodic(OUTBOX_RETRY_MILLIS, id -> drain());
+      timer = vertx.setPeriodic(RETRY_INTERVAL_MILLIS, id -> drain());
     }
   }
 
@@ -59,6 +98,7 @@ final class DeadLetterSender {
 
   void stop() {
     vertx.cancelTimer(timer);
+    breaker.close();
     if (!outbox.isEmpty()) {
       LOG.severe(outbox.size() + " failed runs could not be handed to the DLQ before this node stopped; "
           + "their run records say failed");
@@ -71,24 +111,31 @@ final class DeadLetterSender {
       return;
     }
     draining = true;
-    request(next.entry()).onComplete(ar -> {
+    breaker.execute(() -> request(next.entry())).onComplete(ar -> {
       draining = false;
       if (ar.succeeded()) {
         outbox.pollFirst();
-        next.stored().accept(ar.result());
+        if (ar.result().refusal() == null) {
+          next.stored().accept(ar.result().id());
+        } else {
+          LOG.severe("the DLQ refused run " + next.entry().runId() + " (" + ar.result().refusal().getMessage()
+              + "); it stays failed without a DLQ entry");
+        }
         drain();
       }
     });
   }
 
-  private Future<String> attempt(DlqEntry entry, int attempt) {
-    return request(entry).recover(failure -> attempt >= ATTEMPTS ? Future.failedFuture(failure)
-        : vertx.timer(FIRST_BACKOFF_MILLIS << (attempt - 1)).compose(v -> attempt(entry, attempt + 1)));
+  private Future<Handoff> request(DlqEntry entry) {
+    return vertx.eventBus().<JsonObject>request(Addresses.DLQ_ADD, entry.toJson(),
+            new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MILLIS))
+        .map(reply -> new Handoff(reply.body().getString("id"), null))
+        .recover(failure -> refused(failure) ? Future.succeededFuture(new Handoff(null, (ReplyException) failure))
+            : Future.failedFuture(failure));
   }
 
-  private Future<String> request(DlqEntry entry) {
-    return vertx.eventBus().<JsonObject>request(Addresses.DLQ_ADD, entry.toJson(),
-            new DeliveryOptions().setSendTimeout(5_000))
-        .map(reply -> reply.body().getString("id"));
+  private static boolean refused(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && reply.failureCode() >= 400 && reply.failureCode() < 500;
   }
 }

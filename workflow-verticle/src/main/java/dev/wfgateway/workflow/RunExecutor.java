@@ -21,7 +21,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,6 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RunExecutor {
   private final Vertx vertx;
+  private final Timers timers;
+  private final Clock clock;
   private final RunStore store;
   private final RunLocks locks;
   private final StepInvoker invoker;
@@ -42,10 +44,12 @@ final class RunExecutor {
   private final ActiveRuns activeRuns;
   private final Set<Run> inFlight = new HashSet<>();
 
-  RunExecutor(Vertx vertx, RunStore store, RunLocks locks, StepInvoker invoker, DeadLetterSender deadLetters,
-      WorkflowMetrics metrics, Duration retention, ActiveRuns activeRuns) {
+  RunExecutor(Vertx vertx, Timers timers, Clock clock, RunStore store, RunLocks locks, StepInvoker invoker,
+      DeadLetterSender deadLetters, WorkflowMetrics metrics, Duration retention, ActiveRuns activeRuns) {
     this.activeRuns = activeRuns;
     this.vertx = vertx;
+    this.timers = timers;
+    this.clock = clock;
     this.store = store;
     this.locks = locks;
     this.invoker = invoker;
@@ -91,8 +95,8 @@ final class RunExecutor {
     return inFlight.size();
   }
 
-  private static String now() {
-    return Instant.now().toString();
+  private String now() {
+    return clock.instant().toString();
   }
 
   private final class Run {
@@ -108,6 +112,8 @@ final class RunExecutor {
     private int stepAttempts;
     /** Whether an attempt went out to a downstream; one that timed out or failed may still have acted. */
     private boolean stepCalled;
+    /** Whether an attempt went out and has not answered yet: if the run ends meanwhile, it may still act. */
+    private boolean awaitingStep;
     private final JsonObject outputs = new JsonObject();
 
     Run(RunContext context, RunRecord queued) {
@@ -117,7 +123,7 @@ final class RunExecutor {
     }
 
     void start() {
-      timeoutTimer = vertx.setTimer(definition.timeout().toMillis(), id -> fail(DlqReason.TIMEOUT,
+      timeoutTimer = timers.schedule(definition.timeout().toMillis(), () -> fail(DlqReason.TIMEOUT,
           new FailureInfo("run_timeout", "the run did not finish within " + definition.timeout(), currentStep),
           ProblemType.RUN_TIMEOUT));
       acquireLock()
@@ -185,7 +191,9 @@ final class RunExecutor {
             "the lock lease was lost; the run stopped before calling the step", false, DlqReason.LOCK_LOST));
       }
       stepAttempts++;
+      awaitingStep = true;
       return invoker.invoke(step, new StepCall(definition.name(), record.tenant(), record.runId(), payload, headers()))
+          .andThen(ar -> awaitingStep = false)
           .onSuccess(output -> stepCalled = true)
           .recover(failure -> {
             StepFailure stepFailure = failure instanceof StepFailure sf ? sf
@@ -195,7 +203,7 @@ final class RunExecutor {
               return Future.failedFuture(stepFailure);
             }
             long delay = step.retry().delayMillis(stepAttempts + 1, ThreadLocalRandom.current().nextDouble());
-            return (delay == 0 ? Future.<Void>succeededFuture() : vertx.timer(delay).<Void>mapEmpty())
+            return (delay == 0 ? Future.<Void>succeededFuture() : timers.delay(delay))
                 .compose(v -> attempt(step, payload));
           });
     }
@@ -247,6 +255,7 @@ final class RunExecutor {
         return outcome.future();
       }
       ended = true;
+      stepCalled |= awaitingStep;
       String at = now();
       SubmitRunRequest request = context.request();
       DlqEntry entry = new DlqEntry(null, record.tenant(), record.workflow(), record.runId(), record.input(), reason,
@@ -272,7 +281,7 @@ final class RunExecutor {
     }
 
     private void end(RunRecord finalRecord, Problem problem) {
-      vertx.cancelTimer(timeoutTimer);
+      timers.cancel(timeoutTimer);
       record = finalRecord;
       metrics.runEnded(record.tenant(), definition.name(), record.status(), System.nanoTime() - startNanos);
       Future<Void> released = lease == null ? Future.succeededFuture() : lease.release();

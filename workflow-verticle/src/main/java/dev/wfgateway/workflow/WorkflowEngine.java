@@ -14,11 +14,10 @@ import dev.wfgateway.common.messages.RunStatus;
 import dev.wfgateway.common.messages.RunStatusRequest;
 import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.pointer.JsonPointer;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,8 @@ import java.util.logging.Logger;
 final class WorkflowEngine {
   private static final Logger LOG = Logger.getLogger(WorkflowEngine.class.getName());
 
-  private final Vertx vertx;
+  private final Timers timers;
+  private final Clock clock;
   private final PlatformConfig config;
   private final RunStore store;
   private final RunExecutor executor;
@@ -45,17 +45,20 @@ final class WorkflowEngine {
   private static final long NOT_STARTED_BACKOFF_MILLIS = 500;
   /** How long a run taken over waits for a bulkhead slot before it asks again. */
   private static final long RESTART_RETRY_MILLIS = 200;
+  /** How often a draining node looks whether its runs in progress have finished. */
+  private static final long DRAIN_POLL_MILLIS = 50;
   /** The node a run recovered from the journal came from, as the active-run registry records it. */
   private static final String PREVIOUS_PROCESS = "previous-process";
 
   private final Map<String, TenantBulkhead> bulkheads = new HashMap<>();
   private boolean draining;
 
-  WorkflowEngine(Vertx vertx, PlatformConfig config, RunStore store, IdempotencyStore idempotency,
+  WorkflowEngine(Timers timers, Clock clock, PlatformConfig config, RunStore store, IdempotencyStore idempotency,
       RunExecutor executor, InputValidator validator, WorkflowMetrics metrics, ActiveRuns activeRuns) {
     this.idempotentSubmits = new IdempotentSubmits(idempotency, config.runs().idempotencyRetention());
     this.activeRuns = activeRuns;
-    this.vertx = vertx;
+    this.timers = timers;
+    this.clock = clock;
     this.config = config;
     this.store = store;
     this.executor = executor;
@@ -152,7 +155,7 @@ final class WorkflowEngine {
       return Future.failedFuture(slot.cause());
     }
     RunRecord queued = RunRecord.queued(runId, request.tenant(), context.definition().name(), request.input(),
-        Instant.now().toString());
+        clock.instant().toString());
     // Registered before it is recorded: a node that dies in between leaves an orphan the survivors
     // adopt, never a queued record that nobody owns.
     Future<Void> registered = restart ? activeRuns.adopted(context, runId, adoptedFrom)
@@ -177,14 +180,14 @@ final class WorkflowEngine {
 
   private void recordNotStarted(RunRecord queued) {
     RunRecord failed = queued.ended(RunStatus.FAILED, new FailureInfo("run_store_unavailable",
-        "the run store did not answer in time; the run was not started", null), null, Instant.now().toString());
+        "the run store did not answer in time; the run was not started", null), null, clock.instant().toString());
     saveWithRetries(failed, NOT_STARTED_ATTEMPTS);
   }
 
   private void saveWithRetries(RunRecord record, int attemptsLeft) {
     store.save(record, config.runs().retention()).onFailure(e -> {
       if (attemptsLeft > 1) {
-        vertx.timer(NOT_STARTED_BACKOFF_MILLIS).onSuccess(v -> saveWithRetries(record, attemptsLeft - 1));
+        timers.delay(NOT_STARTED_BACKOFF_MILLIS).onSuccess(v -> saveWithRetries(record, attemptsLeft - 1));
       }
     });
   }
@@ -217,7 +220,7 @@ final class WorkflowEngine {
             + " is no longer configured for tenant " + record.tenant() + "; recorded as failed");
         store.save(record.ended(RunStatus.FAILED, new FailureInfo("not_configured", "the workflow is no longer "
             + "configured for this tenant; the run was not taken over after the node stopped", null), null,
-            Instant.now().toString()), config.runs().retention());
+            clock.instant().toString()), config.runs().retention());
         continue;
       }
       takeOver(context, record.runId(), true, record, PREVIOUS_PROCESS, "this node stopped",
@@ -235,7 +238,7 @@ final class WorkflowEngine {
     OrphanAction action = OrphanAction.of(readable, record == null ? null : record.status());
     LOG.info(() -> logPrefix + ": " + action.description);
     RunRecord orphan = record != null ? record
-        : RunRecord.queued(runId, request.tenant(), request.workflow(), request.input(), Instant.now().toString());
+        : RunRecord.queued(runId, request.tenant(), request.workflow(), request.input(), clock.instant().toString());
     switch (action) {
       case RESTART -> restart(context, runId, fromNode, record != null).onFailure(e -> {
         if (!ProblemException.is(e, ProblemType.RUN_ID_TAKEN)) {
@@ -255,7 +258,7 @@ final class WorkflowEngine {
   private Future<Admission> restart(RunContext context, String runId, String fromNode, boolean overwrite) {
     return admit(context, runId, fromNode, overwrite).recover(e -> ProblemException.is(e, ProblemType.BULKHEAD_FULL)
         && !draining
-        ? vertx.timer(RESTART_RETRY_MILLIS).compose(v -> restart(context, runId, fromNode, overwrite))
+        ? timers.delay(RESTART_RETRY_MILLIS).compose(v -> restart(context, runId, fromNode, overwrite))
         : Future.failedFuture(e));
   }
 
@@ -283,15 +286,15 @@ final class WorkflowEngine {
   Future<Void> drain(Duration grace) {
     draining = true;
     bulkheads.values().forEach(b -> b.rejectWaiting("the node shut down before the run could start"));
-    long deadline = System.nanoTime() + grace.toNanos();
+    long deadline = clock.millis() + grace.toMillis();
     return waitForRuns(deadline).compose(v -> executor.abortAll("the node shut down before the run finished"));
   }
 
   private Future<Void> waitForRuns(long deadline) {
-    if (executor.inFlight() == 0 || System.nanoTime() >= deadline) {
+    if (executor.inFlight() == 0 || clock.millis() >= deadline) {
       return Future.succeededFuture();
     }
-    return vertx.timer(50).compose(v -> waitForRuns(deadline));
+    return timers.delay(DRAIN_POLL_MILLIS).compose(v -> waitForRuns(deadline));
   }
 
   private WorkflowDefinition definitionFor(String tenantName, String workflow) {

@@ -58,6 +58,8 @@ public final class WorkflowVerticle extends VerticleBase {
     PlatformConfig config = PlatformConfig.fromJson(config());
     WorkflowMetrics metrics = new WorkflowMetrics(registry);
     shutdownGrace = config.runs().shutdownGrace();
+    Clock clock = Clock.systemUTC();
+    Timers timers = Timers.of(vertx);
     RunStore store;
     RunLocks locks;
     IdempotencyStore idempotency;
@@ -69,7 +71,6 @@ public final class WorkflowVerticle extends VerticleBase {
       idempotency = new RedisIdempotencyStore(redis, config.redis().commandTimeout());
       unfinished = Future.succeededFuture(List.of());
     } else {
-      Clock clock = Clock.systemUTC();
       runJournal = new RunJournal(new JsonLinesJournal(vertx, Path.of(config.runs().journalDir())), clock);
       SharedDataRunStore journaled = new SharedDataRunStore(vertx, runJournal, clock);
       store = journaled;
@@ -87,11 +88,11 @@ public final class WorkflowVerticle extends VerticleBase {
     boolean clustered = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() != null;
     ClusterActiveRuns clusterRuns = clustered ? new ClusterActiveRuns(vertx) : null;
     ActiveRuns activeRuns = clustered ? clusterRuns : ActiveRuns.NONE;
-    deadLetters = new DeadLetterSender(vertx);
-    RunExecutor executor = new RunExecutor(vertx, store, locks, steps, deadLetters, metrics,
+    deadLetters = new DeadLetterSender(vertx, registry);
+    RunExecutor executor = new RunExecutor(vertx, timers, clock, store, locks, steps, deadLetters, metrics,
         config.runs().retention(), activeRuns);
-    engine = new WorkflowEngine(vertx, config, store, idempotency, executor, new InputValidator(config.workflows()), metrics,
-        activeRuns);
+    engine = new WorkflowEngine(timers, clock, config, store, idempotency, executor,
+        new InputValidator(config.workflows()), metrics, activeRuns);
     if (clustered) {
       reaperTimer = vertx.setPeriodic(REAP_INTERVAL_MILLIS, id -> clusterRuns.reap(engine::adoptOrphan));
     }

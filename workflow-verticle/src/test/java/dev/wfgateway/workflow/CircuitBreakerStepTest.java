@@ -3,21 +3,22 @@ package dev.wfgateway.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.Addresses;
-import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.TestVertx;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The breaker around a real HTTP downstream, driven through the workflow verticle. */
+@ExtendWith(VertxExtension.class)
 class CircuitBreakerStepTest {
   private Vertx vertx;
   private WorkflowFixture fixture;
@@ -26,22 +27,23 @@ class CircuitBreakerStepTest {
   private final List<String> circuitEvents = new CopyOnWriteArrayList<>();
 
   @BeforeEach
-  void setUp() {
+  void setUp(VertxTestContext test) {
     vertx = TestVertx.create();
     fixture = new WorkflowFixture(vertx);
-    HttpServer downstream = Await.result(vertx.createHttpServer().requestHandler(req -> {
+    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_CIRCUIT, m -> circuitEvents.add(m.body().getString("state")));
+    vertx.createHttpServer().requestHandler(req -> {
       downstreamCalls.incrementAndGet();
       req.response().setStatusCode(downstreamStatus.get()).end("{}");
-    }).listen(0, "127.0.0.1"));
-    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_CIRCUIT, m -> circuitEvents.add(m.body().getString("state")));
-    JsonObject step = new JsonObject().put("name", "call").put("retry", "none").put("circuitBreaker", "down")
-        .put("http", new JsonObject().put("url", "http://127.0.0.1:" + downstream.actualPort() + "/x"));
-    JsonObject config = WorkflowFixture.config(new JsonObject()
-            .put("echo", WorkflowFixture.workflow(step.copy()))
-            .put("guarded", WorkflowFixture.workflow(step)))
-        .put("circuitBreakers", new JsonObject().put("down", new JsonObject().put("failureRateThreshold", 0.5)
-            .put("minimumCalls", 4).put("window", "10s").put("openFor", "300ms").put("halfOpenCalls", 2)));
-    fixture.deploy(config, 1);
+    }).listen(0, "127.0.0.1").compose(downstream -> {
+      JsonObject step = new JsonObject().put("name", "call").put("retry", "none").put("circuitBreaker", "down")
+          .put("http", new JsonObject().put("url", "http://127.0.0.1:" + downstream.actualPort() + "/x"));
+      JsonObject config = WorkflowFixture.config(new JsonObject()
+              .put("echo", WorkflowFixture.workflow(step.copy()))
+              .put("guarded", WorkflowFixture.workflow(step)))
+          .put("circuitBreakers", new JsonObject().put("down", new JsonObject().put("failureRateThreshold", 0.5)
+              .put("minimumCalls", 4).put("window", "10s").put("openFor", "300ms").put("halfOpenCalls", 2)));
+      return fixture.deploy(config, 1);
+    }).onComplete(test.succeedingThenComplete());
   }
 
   @AfterEach
@@ -49,58 +51,87 @@ class CircuitBreakerStepTest {
     TestVertx.close(vertx);
   }
 
-  private JsonObject run() {
-    return Await.result(fixture.submit("wide", "guarded", new JsonObject(), false)
-        .recover(e -> io.vertx.core.Future.succeededFuture(WorkflowFixture.problem(e))));
+  /** A run's record, or the problem it failed with. */
+  private Future<JsonObject> run() {
+    return fixture.submit("wide", "guarded", new JsonObject(), false)
+        .recover(e -> Future.succeededFuture(WorkflowFixture.problem(e)));
   }
 
-  private String state() {
-    JsonObject reply = (JsonObject) Await.result(vertx.eventBus().request(Addresses.WORKFLOW_BREAKERS + ".standalone",
-        new JsonObject())).body();
-    JsonArray breakers = reply.getJsonArray("breakers");
-    return breakers.getJsonObject(0).getString("state");
+  private Future<String> state() {
+    return vertx.eventBus().<JsonObject>request(Addresses.WORKFLOW_BREAKERS + ".standalone", new JsonObject())
+        .map(reply -> reply.body().getJsonArray("breakers").getJsonObject(0).getString("state"));
   }
 
-  private void openTheBreaker() {
+  private Future<Void> stateIs(String expected, String why) {
+    return state().map(state -> {
+      assertThat(state).as(why).isEqualTo(expected);
+      return null;
+    });
+  }
+
+  private Future<Void> becomes(String expected) {
+    return fixture.until("breaker " + expected, () -> state().map(expected::equals));
+  }
+
+  /** Three failed runs leave it closed (below the minimum calls), the fourth opens it. */
+  private Future<Void> openTheBreaker() {
     downstreamStatus.set(500);
+    Future<Void> runs = Future.succeededFuture();
     for (int i = 0; i < 3; i++) {
-      run();
-      assertThat(state()).as("below the minimum calls").isEqualTo("closed");
+      runs = runs.compose(v -> run()).compose(v -> stateIs("closed", "below the minimum calls"));
     }
-    run();
-    assertThat(state()).isEqualTo("open");
+    return runs.compose(v -> run()).compose(v -> stateIs("open", "at the failure rate"));
   }
 
   @Test
-  void opensAtTheRateFailsFastHalfOpensAndClosesAfterTheProbes() {
-    openTheBreaker();
-    int callsWhenOpened = downstreamCalls.get();
-
-    JsonObject rejected = run();
-    assertThat(rejected.getInteger("failureCode")).isEqualTo(502);
-    assertThat(downstreamCalls.get()).as("no call while open").isEqualTo(callsWhenOpened);
-    assertThat(fixture.deadLetters.get(fixture.deadLetters.size() - 1).getString("reason")).isEqualTo("circuit_open");
-
-    downstreamStatus.set(200);
-    Await.until("half open after openFor", Duration.ofSeconds(5), () -> "half_open".equals(state()));
-    assertThat(run().getString("status")).isEqualTo("succeeded");
-    assertThat(state()).as("one probe is not enough").isEqualTo("half_open");
-    assertThat(run().getString("status")).isEqualTo("succeeded");
-    assertThat(state()).isEqualTo("closed");
-    Await.until("events", Duration.ofSeconds(5), () -> circuitEvents.size() == 3);
-    assertThat(circuitEvents).containsExactly("open", "half_open", "closed");
+  void opensAtTheRateFailsFastHalfOpensAndClosesAfterTheProbes(VertxTestContext test) {
+    int[] callsWhenOpened = new int[1];
+    openTheBreaker()
+        .compose(v -> {
+          callsWhenOpened[0] = downstreamCalls.get();
+          return run();
+        })
+        .compose(rejected -> {
+          assertThat(rejected.getInteger("failureCode")).isEqualTo(502);
+          assertThat(downstreamCalls.get()).as("no call while open").isEqualTo(callsWhenOpened[0]);
+          assertThat(fixture.deadLetters.get(fixture.deadLetters.size() - 1).getString("reason"))
+              .isEqualTo("circuit_open");
+          downstreamStatus.set(200);
+          return becomes("half_open");
+        })
+        .compose(v -> run())
+        .compose(probe -> {
+          assertThat(probe.getString("status")).isEqualTo("succeeded");
+          return stateIs("half_open", "one probe is not enough");
+        })
+        .compose(v -> run())
+        .compose(probe -> {
+          assertThat(probe.getString("status")).isEqualTo("succeeded");
+          return stateIs("closed", "after both probes");
+        })
+        .compose(v -> fixture.until("three circuit events", () -> Future.succeededFuture(circuitEvents.size() >= 3)))
+        .onComplete(test.succeeding(v -> test.verify(() -> {
+          assertThat(circuitEvents).containsExactly("open", "half_open", "closed");
+          test.completeNow();
+        })));
   }
 
   @Test
-  void aFailedProbeOpensItAgainAndAdminResetClosesIt() {
-    openTheBreaker();
-    Await.until("half open after openFor", Duration.ofSeconds(5), () -> "half_open".equals(state()));
-
-    assertThat(run().getInteger("failureCode")).isEqualTo(502);
-    assertThat(state()).isEqualTo("open");
-
-    vertx.eventBus().publish(Addresses.WORKFLOW_BREAKERS_RESET, new JsonObject().put("name", "down"));
-    Await.until("reset", Duration.ofSeconds(5), () -> "closed".equals(state()));
-    assertThat(fixture.registry.get("platform.circuit.state").tag("name", "down").gauge().value()).isZero();
+  void aFailedProbeOpensItAgainAndAdminResetClosesIt(VertxTestContext test) {
+    openTheBreaker()
+        .compose(v -> becomes("half_open"))
+        .compose(v -> run())
+        .compose(probe -> {
+          assertThat(probe.getInteger("failureCode")).isEqualTo(502);
+          return stateIs("open", "a failed probe");
+        })
+        .compose(v -> {
+          vertx.eventBus().publish(Addresses.WORKFLOW_BREAKERS_RESET, new JsonObject().put("name", "down"));
+          return becomes("closed");
+        })
+        .onComplete(test.succeeding(v -> test.verify(() -> {
+          assertThat(fixture.registry.get("platform.circuit.state").tag("name", "down").gauge().value()).isZero();
+          test.completeNow();
+        })));
   }
 }

@@ -6,12 +6,14 @@ import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.MetricNames;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.config.StepDefinition;
-import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.TestVertx;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,8 +21,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** One breaker per tenant and name, on an injected clock: a tenant's failures open only its own. */
+@ExtendWith(VertxExtension.class)
 class CircuitBreakersTest {
   private static final long MS = 1_000_000L;
   private static final String NAME = "shared-host";
@@ -28,15 +32,15 @@ class CircuitBreakersTest {
   private Vertx vertx;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<JsonObject> events = new CopyOnWriteArrayList<>();
+  /** Completes when the marker {@link #eventsSoFar} publishes comes back. */
+  private volatile Promise<Void> marker;
   private long now = 1_000_000 * MS;
   private CircuitBreakers breakers;
   private StepDefinition step;
 
   @BeforeEach
-  void setUp() {
+  void setUp(VertxTestContext test) {
     vertx = TestVertx.create();
-    Await.result(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_CIRCUIT, m -> events.add(m.body()))
-        .completion());
     JsonObject call = WorkflowFixture.eventBusStep("call", "test.shared", "none").put("circuitBreaker", NAME);
     PlatformConfig config = PlatformConfig.fromJson(WorkflowFixture.config(new JsonObject()
             .put("echo", WorkflowFixture.workflow(call)))
@@ -44,6 +48,13 @@ class CircuitBreakersTest {
             .put("minimumCalls", 4).put("window", "10s").put("openFor", "5s").put("halfOpenCalls", 1))));
     step = config.workflows().get("echo").steps().get(0);
     breakers = new CircuitBreakers(vertx, config, registry, () -> now);
+    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_CIRCUIT, m -> {
+      if (m.body().containsKey("marker")) {
+        marker.complete();
+      } else {
+        events.add(m.body());
+      }
+    }).completion().onComplete(test.succeedingThenComplete());
   }
 
   @AfterEach
@@ -70,17 +81,19 @@ class CircuitBreakersTest {
     return registry.get(MetricNames.CIRCUIT_STATE).tags("name", NAME, "tenant", tenant).gauge().value();
   }
 
-  /** The events published so far: a marker published after them arrives after them. */
-  private List<JsonObject> eventsSoFar() {
+  /** The events published so far, and forgets them: a marker published after them arrives after them. */
+  private Future<List<JsonObject>> eventsSoFar() {
+    marker = Promise.promise();
     vertx.eventBus().publish(Addresses.EVENTS_CIRCUIT, new JsonObject().put("marker", true));
-    Await.until("the marker", Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e.containsKey("marker")));
-    List<JsonObject> before = List.copyOf(events.subList(0, events.size() - 1));
-    events.clear();
-    return before;
+    return marker.future().map(v -> {
+      List<JsonObject> before = List.copyOf(events);
+      events.clear();
+      return before;
+    });
   }
 
   @Test
-  void aTenantsFailuresOpenItsOwnBreakerOnly() {
+  void aTenantsFailuresOpenItsOwnBreakerOnly(VertxTestContext test) {
     fail("globex", 4);
 
     assertThat(breakers.forStep(step, "globex").tryAcquire(now)).as("globex refused").isFalse();
@@ -93,42 +106,56 @@ class CircuitBreakersTest {
     assertThat(stateGauge("acme")).isZero();
     assertThat(registry.get("platform.circuit.failure.rate").tags("name", NAME, "tenant", "globex").gauge().value())
         .isEqualTo(1.0);
-    assertThat(eventsSoFar()).singleElement().satisfies(event -> {
-      assertThat(event.getString("name")).isEqualTo(NAME);
-      assertThat(event.getString("tenant")).isEqualTo("globex");
-      assertThat(event.getString("state")).isEqualTo("open");
-    });
+    eventsSoFar().onComplete(test.succeeding(published -> test.verify(() -> {
+      assertThat(published).singleElement().satisfies(event -> {
+        assertThat(event.getString("name")).isEqualTo(NAME);
+        assertThat(event.getString("tenant")).isEqualTo("globex");
+        assertThat(event.getString("state")).isEqualTo("open");
+      });
+      test.completeNow();
+    })));
   }
 
   @Test
-  void aResetByNameAndTenantClosesThatTenantsBreakerAndByNameEveryTenants() {
+  void aResetByNameAndTenantClosesThatTenantsBreakerAndByNameEveryTenants(VertxTestContext test) {
     fail("globex", 4);
     fail("acme", 4);
-    eventsSoFar();
 
-    breakers.reset(NAME, "acme");
-    assertThat(described().get("acme").getString("state")).isEqualTo("closed");
-    assertThat(described().get("globex").getString("state")).isEqualTo("open");
-    breakers.reset("another-name", null);
-    assertThat(described().get("globex").getString("state")).isEqualTo("open");
+    eventsSoFar().compose(opened -> {
+      assertThat(opened).extracting(e -> e.getString("tenant") + ":" + e.getString("state"))
+          .containsExactly("globex:open", "acme:open");
+      breakers.reset(NAME, "acme");
+      assertThat(described().get("acme").getString("state")).isEqualTo("closed");
+      assertThat(described().get("globex").getString("state")).isEqualTo("open");
+      breakers.reset("another-name", null);
+      assertThat(described().get("globex").getString("state")).isEqualTo("open");
 
-    breakers.reset(NAME, null);
-    assertThat(described().values()).extracting(b -> b.getString("state")).containsOnly("closed");
-    assertThat(eventsSoFar()).extracting(e -> e.getString("tenant") + ":" + e.getString("state"))
-        .containsExactly("acme:closed", "globex:closed");
+      breakers.reset(NAME, null);
+      assertThat(described().values()).extracting(b -> b.getString("state")).containsOnly("closed");
+      return eventsSoFar();
+    }).onComplete(test.succeeding(closed -> test.verify(() -> {
+      assertThat(closed).extracting(e -> e.getString("tenant") + ":" + e.getString("state"))
+          .containsExactly("acme:closed", "globex:closed");
+      test.completeNow();
+    })));
   }
 
   @Test
-  void theGaugesReportHalfOpenWithoutMovingTheBreaker() {
+  void theGaugesReportHalfOpenWithoutMovingTheBreaker(VertxTestContext test) {
     fail("globex", 4);
-    eventsSoFar();
-    now += 5_000 * MS;
 
-    assertThat(stateGauge("globex")).isEqualTo(2.0);
-    assertThat(described().get("globex").getString("state")).isEqualTo("half_open");
-    assertThat(eventsSoFar()).as("reading published nothing").isEmpty();
-
-    assertThat(breakers.forStep(step, "globex").tryAcquire(now)).as("the probe").isTrue();
-    assertThat(eventsSoFar()).extracting(e -> e.getString("state")).containsExactly("half_open");
+    eventsSoFar().compose(opened -> {
+      now += 5_000 * MS;
+      assertThat(stateGauge("globex")).isEqualTo(2.0);
+      assertThat(described().get("globex").getString("state")).isEqualTo("half_open");
+      return eventsSoFar();
+    }).compose(afterReading -> {
+      assertThat(afterReading).as("reading published nothing").isEmpty();
+      assertThat(breakers.forStep(step, "globex").tryAcquire(now)).as("the probe").isTrue();
+      return eventsSoFar();
+    }).onComplete(test.succeeding(probing -> test.verify(() -> {
+      assertThat(probing).extracting(e -> e.getString("state")).containsExactly("half_open");
+      test.completeNow();
+    })));
   }
 }

@@ -3,15 +3,16 @@ package dev.wfgateway.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.testkit.TestVertx;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Clock;
 import java.time.Duration;
-import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,8 +23,14 @@ class SharedDataRunLocksTest {
   private static final Duration TTL = Duration.ofSeconds(10);
   private static final Duration WAIT = Duration.ofSeconds(1);
 
-  private final Vertx before = TestVertx.create();
-  private final Vertx after = TestVertx.create();
+  private Vertx before;
+  private Vertx after;
+
+  @BeforeEach
+  void create() {
+    before = TestVertx.create();
+    after = TestVertx.create();
+  }
 
   @AfterEach
   void close() throws Exception {
