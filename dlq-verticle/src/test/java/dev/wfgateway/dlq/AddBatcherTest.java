@@ -2,28 +2,21 @@ package dev.wfgateway.dlq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wfgateway.testkit.TestVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The batcher on an event loop, as the Redis store uses it. Most tests answer each batch by hand
  * within one turn, to see exactly what is sent when; one lets a store answer on later turns.
  */
-@ExtendWith(VertxExtension.class)
-class AddBatcherTest {
+class AddBatcherTest extends OnTestVertx {
   private record Sent(String tenant, List<String> entries, Promise<List<String>> ids) {
   }
 
@@ -33,17 +26,6 @@ class AddBatcherTest {
     sent.add(new Sent(tenant, entries, ids));
     return ids.future();
   });
-  private Vertx vertx;
-
-  @BeforeEach
-  void createVertx() {
-    vertx = TestVertx.create();
-  }
-
-  @AfterEach
-  void closeVertx() throws Exception {
-    TestVertx.close(vertx);
-  }
 
   private static List<String> idsFor(List<String> entries) {
     return entries.stream().map(e -> "id-" + e).toList();
@@ -51,8 +33,8 @@ class AddBatcherTest {
 
   /** Runs the block in one turn of an event loop, then ends the test. */
   private void inOneTurn(VertxTestContext testContext, VertxTestContext.ExecutionBlock block) {
-    vertx.runOnContext(v -> {
-      testContext.verify(block);
+    onContext(testContext, () -> {
+      block.apply();
       testContext.completeNow();
     });
   }

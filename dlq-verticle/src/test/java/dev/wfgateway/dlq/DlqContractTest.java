@@ -4,16 +4,14 @@ import static dev.wfgateway.dlq.Entries.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.Addresses;
-import dev.wfgateway.testkit.TestVertx;
+import dev.wfgateway.testkit.Eventually;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,12 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,11 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * of futures; an assertion that fails inside it fails the chain and so the test. The verticle runs
  * on a test clock, which stands still unless a test moves it.
  */
-@ExtendWith(VertxExtension.class)
-abstract class DlqContractTest {
+abstract class DlqContractTest extends OnTestVertx {
   @TempDir
   Path journalDir;
-  Vertx vertx;
   SimpleMeterRegistry registry;
   TestClock clock;
   String deploymentId;
@@ -51,15 +44,9 @@ abstract class DlqContractTest {
   abstract JsonObject backendConfig();
 
   @BeforeEach
-  void createVertx() {
-    vertx = TestVertx.create();
+  void createRegistryAndClock() {
     registry = new SimpleMeterRegistry();
     clock = new TestClock(Instant.now()); // near the real time: Redis gives stream ids by its own clock
-  }
-
-  @AfterEach
-  void closeVertx() throws Exception {
-    TestVertx.close(vertx);
   }
 
   // ---- helpers ----
@@ -189,23 +176,6 @@ abstract class DlqContractTest {
     return vertx.sharedData().<String, Boolean>getLocalMap("platform.status").get("dlq.writable");
   }
 
-  /** Looks again every 20 ms until the condition holds; fails after {@code timeout}. */
-  Future<Void> eventually(String what, Duration timeout, Supplier<Future<Boolean>> condition) {
-    return eventually(what, timeout, System.nanoTime() + timeout.toNanos(), condition);
-  }
-
-  private Future<Void> eventually(String what, Duration timeout, long deadline, Supplier<Future<Boolean>> condition) {
-    return condition.get().compose(holds -> {
-      if (holds) {
-        return Future.succeededFuture();
-      }
-      if (System.nanoTime() > deadline) {
-        return Future.failedFuture(new AssertionError("timed out after " + timeout + " waiting for " + what));
-      }
-      return vertx.timer(20).compose(v -> eventually(what, timeout, deadline, condition));
-    });
-  }
-
   /** A stand-in for the workflow verticle: records submissions, fails those of workflow {@code broken}. */
   Future<Void> fakeWorkflowSubmit(List<JsonObject> submitted) {
     AtomicInteger runs = new AtomicInteger();
@@ -304,7 +274,7 @@ abstract class DlqContractTest {
         .map(verified(stats -> assertThat(stats.getLong("size")).isEqualTo(3)))
         .compose(v -> {
           clock.advance(Duration.ofHours(1).plusMinutes(1));
-          return eventually("entries to expire", Duration.ofSeconds(10),
+          return Eventually.answers(vertx, "entries to expire", Duration.ofSeconds(10),
               () -> stats("acme").map(stats -> stats.getLong("size") == 0));
         })
         .compose(v -> stats("acme"))

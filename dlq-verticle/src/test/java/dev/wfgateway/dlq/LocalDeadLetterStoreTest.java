@@ -5,24 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqFilter;
-import dev.wfgateway.testkit.TestVertx;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The local store's decisions on its injected clock, over a real journal: the TTL and the ids. */
-@ExtendWith(VertxExtension.class)
-class LocalDeadLetterStoreTest {
+class LocalDeadLetterStoreTest extends OnTestVertx {
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
   private static final Duration TTL = Duration.ofHours(1);
   private static final DlqFilter EVERYTHING = new DlqFilter(null, null, null, null, null);
@@ -30,18 +23,7 @@ class LocalDeadLetterStoreTest {
   @TempDir
   Path journalDir;
   private final TestClock clock = new TestClock(T0);
-  private Vertx vertx;
   private LocalDeadLetterStore store;
-
-  @BeforeEach
-  void createVertx() {
-    vertx = TestVertx.create();
-  }
-
-  @AfterEach
-  void closeVertx() throws Exception {
-    TestVertx.close(vertx);
-  }
 
   /** Opens the store on the journal, as a (re)started node does. */
   private Future<Void> open() {

@@ -4,6 +4,7 @@ import static dev.wfgateway.dlq.Entries.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.testkit.Eventually;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
@@ -98,7 +99,7 @@ class LocalDlqTest extends DlqContractTest {
         .compose(v -> addMany("acme", "risk-check", "r", 1500))
         .compose(v -> encodedEntries("acme"))
         // 1500 adds and 1490 evictions were written; compaction keeps the file near the 10 live entries.
-        .compose(before -> eventually("the journal to be compacted", Duration.ofSeconds(10),
+        .compose(before -> Eventually.answers(vertx, "the journal to be compacted", Duration.ofSeconds(10),
                 () -> vertx.executeBlocking(() -> lineCount(journal) < 1100))
             .compose(v -> redeploy(settings))
             .compose(v -> encodedEntries("acme"))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.testkit.Eventually;
 import dev.wfgateway.testkit.RedisFixture;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +56,7 @@ class RedisDlqTest extends DlqContractTest {
 
   /** Until the stream holds {@code length} entries and the node reports itself writable again. */
   private Future<Void> drained(String stream, int length) {
-    return eventually("the spool to drain into Redis", Duration.ofSeconds(20),
+    return Eventually.answers(vertx, "the spool to drain into Redis", Duration.ofSeconds(20),
         () -> redisCommand("XLEN " + stream).map(reply -> (":" + length).equals(reply)
             && Boolean.TRUE.equals(writableFlag())));
   }
@@ -150,8 +151,8 @@ class RedisDlqTest extends DlqContractTest {
         .compose(v -> vertx.executeBlocking(() -> Files.writeString(Files.createDirectories(spool).resolve("acme.jsonl"),
             new JsonObject().put("op", "add").put("entry", sent.copy().put("id", "1-0")).encode() + "\n")))
         .compose(v -> deploy())
-        .compose(v -> eventually("the spool to drain", Duration.ofSeconds(10),
-            () -> Future.succeededFuture(Boolean.TRUE.equals(writableFlag()))))
+        .compose(v -> Eventually.holds(vertx, "the spool to drain", Duration.ofSeconds(10),
+            () -> Boolean.TRUE.equals(writableFlag())))
         .compose(v -> redisCommand("XLEN dlq:{acme}"))
         .map(verified(reply -> assertThat(reply).isEqualTo(":1")))
         .compose(v -> runIds(tenant("acme")))

@@ -7,21 +7,16 @@ import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqFilter;
 import dev.wfgateway.dlq.DeadLetterStore.Removal;
 import dev.wfgateway.dlq.FakeDeadLetterStore.RemoveCall;
-import dev.wfgateway.testkit.TestVertx;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,8 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * what stays when a submission fails. Each test drives the redrive in one turn of one context, so
  * submissions (noted as they are sent) count exactly what each tick released; the replies follow.
  */
-@ExtendWith(VertxExtension.class)
-class RedriveTest {
+class RedriveTest extends OnTestVertx {
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
   private final TestClock clock = new TestClock(T0);
@@ -41,11 +35,9 @@ class RedriveTest {
   private final FakeTimers timers = new FakeTimers();
   /** Every submission, noted on the sender's thread as Redrive sends it. */
   private final List<JsonObject> sent = new ArrayList<>();
-  private Vertx vertx;
 
   @BeforeEach
   void startWorkflowStandIn(VertxTestContext testContext) {
-    vertx = TestVertx.create();
     vertx.eventBus().addOutboundInterceptor(delivery -> {
       if (Addresses.WORKFLOW_SUBMIT.equals(delivery.message().address())) {
         sent.add((JsonObject) delivery.body());
@@ -60,11 +52,6 @@ class RedriveTest {
         msg.reply(new JsonObject().put("runId", "rerun-" + originalRun(msg.body())).put("status", "queued"));
       }
     }).completion().onComplete(testContext.succeedingThenComplete());
-  }
-
-  @AfterEach
-  void closeVertx() throws Exception {
-    TestVertx.close(vertx);
   }
 
   private static String originalRun(JsonObject submission) {
@@ -99,11 +86,6 @@ class RedriveTest {
 
   private Redrive redrive(int ratePerSecond) {
     return new Redrive(vertx.eventBus(), timers, store, ratePerSecond);
-  }
-
-  /** Runs the block in one turn of a context of its own. */
-  private void onContext(VertxTestContext testContext, VertxTestContext.ExecutionBlock block) {
-    vertx.runOnContext(v -> testContext.verify(block));
   }
 
   // ---- the pace ----
