@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AdminRoutesTest {
   /** One node where the scaling policy wants at least two: its decision does not hang on live figures. */
   @RegisterExtension
-  static final PerClass<RunningPlatform> node = PerClass.of(dir -> new RunningPlatform(dir, Map.of(),
+  static final PerClass<RunningPlatform> node = PerClass.of(dir -> RunningPlatform.started(dir, Map.of(),
       Files.writeString(dir.resolve("platform.yaml"), "scaling: { minReplicas: 2 }\n").toString()));
 
   private HttpResponse<Buffer> admin(HttpMethod method, String path) {
