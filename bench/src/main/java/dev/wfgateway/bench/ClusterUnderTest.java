@@ -1,12 +1,12 @@
 package dev.wfgateway.bench;
 
+import dev.wfgateway.testkit.NodeProcess;
 import dev.wfgateway.testkit.RedisFixture;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Platform nodes as real JVMs ({@link PlatformJvms}) on a loopback Hazelcast cluster with the Redis
@@ -20,7 +20,7 @@ final class ClusterUnderTest implements AutoCloseable {
   final EchoServices echo;
   private final PlatformJvms jvms;
   private final Map<String, Integer> clusterPorts = new LinkedHashMap<>();
-  private final int httpPort = RedisFixture.freePort();
+  private final int httpPort;
 
   ClusterUnderTest(String redisUrl) throws Exception {
     jvms = new PlatformJvms("wfgateway-bench-cluster");
@@ -32,15 +32,13 @@ final class ClusterUnderTest implements AutoCloseable {
       Map<String, String> env = Map.of("CLUSTER_NAME", "bench-" + UUID.randomUUID(), "CLUSTER_MEMBERS",
           String.join(",", clusterPorts.values().stream().map(port -> "127.0.0.1:" + port).toList()),
           "REDIS_URL", redisUrl, "PLATFORM_ADMIN_TOKEN", ADMIN_TOKEN);
-      start("gateway", env, httpPort, "gateway");
+      start("gateway", env, "gateway");
       for (String name : WORKFLOW_NODES) {
-        start(name, env, 0, "ratelimit,workflow,dlq");
+        start(name, env, "ratelimit,workflow,dlq");
       }
-      for (String name : clusterPorts.keySet()) {
-        jvms.awaitStarted(name);
-      }
-      jvms.node("gateway").awaitOutput("a cluster of three", Pattern.compile("Members \\{size:3"),
-          PlatformJvms.START);
+      httpPort = jvms.node("gateway").awaitHttpPort(PlatformJvms.START);
+      awaitCluster();
+      jvms.node("gateway").awaitReady(httpPort, PlatformJvms.START);
     } catch (Exception | AssertionError e) {
       jvms.close();
       throw e;
@@ -56,9 +54,16 @@ final class ClusterUnderTest implements AutoCloseable {
     jvms.kill(name);
   }
 
-  /** Starts a killed node again, on the same cluster port, and waits until it has started. */
+  /** Starts a killed node again, on the same cluster port, and waits until the gateway lists it UP. */
   void restart(String name) {
-    jvms.restart(name);
+    jvms.restart(name, Map.of());
+    awaitCluster();
+  }
+
+  /** Until the gateway lists the three nodes (their current processes), each UP. */
+  private void awaitCluster() {
+    NodeProcess.awaitCluster(httpPort, ADMIN_TOKEN, PlatformJvms.START,
+        clusterPorts.keySet().stream().map(jvms::node).toArray(NodeProcess[]::new));
   }
 
   /** Lines of any node's log that report a blocked event loop (the platform's own checker). */
@@ -66,10 +71,15 @@ final class ClusterUnderTest implements AutoCloseable {
     return jvms.blockedThreadWarnings();
   }
 
-  private void start(String name, Map<String, String> env, int nodeHttpPort, String verticles) throws IOException {
+  /**
+   * The cluster port was found free before the node binds it; should another process take it in
+   * between, Hazelcast binds the next one up (auto-increment in cluster.xml) and the node still
+   * meets the others through their listed ports. The gateway binds an HTTP port the OS picks.
+   */
+  private void start(String name, Map<String, String> env, String verticles) throws IOException {
     Map<String, String> nodeEnv = new LinkedHashMap<>(env);
     nodeEnv.put("CLUSTER_PORT", String.valueOf(clusterPorts.get(name)));
-    nodeEnv.put("HTTP_PORT", String.valueOf(nodeHttpPort));
+    nodeEnv.put("HTTP_PORT", "0");
     nodeEnv.put("DLQ_JOURNAL_DIR", jvms.dir.resolve(name).toString());
     jvms.start(name, nodeEnv, "--cluster", "--verticles", verticles);
   }

@@ -1,6 +1,5 @@
 package dev.wfgateway.bench;
 
-import dev.wfgateway.testkit.RedisFixture;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -19,15 +18,17 @@ final class LocalNodeUnderTest implements AutoCloseable {
 
   final EchoServices echo;
   private final PlatformJvms jvms;
-  private final int httpPort = RedisFixture.freePort();
+  private final int httpPort;
 
   LocalNodeUnderTest() throws Exception {
     jvms = new PlatformJvms("wfgateway-bench-local");
     echo = jvms.echo;
     try {
-      jvms.start(NODE, Map.of("HTTP_PORT", String.valueOf(httpPort),
+      // A port of the OS's choosing: no other process can take it between choosing and binding.
+      jvms.start(NODE, Map.of("HTTP_PORT", "0",
           "RUNS_JOURNAL_DIR", jvms.dir.resolve("runs").toString(), "DLQ_JOURNAL_DIR", jvms.dir.resolve("dlq").toString()));
-      jvms.awaitStarted(NODE);
+      httpPort = jvms.node(NODE).awaitHttpPort(PlatformJvms.START);
+      jvms.node(NODE).awaitReady(httpPort, PlatformJvms.START);
     } catch (Exception | AssertionError e) {
       jvms.close();
       throw e;
@@ -42,9 +43,14 @@ final class LocalNodeUnderTest implements AutoCloseable {
     jvms.kill(NODE);
   }
 
-  /** Starts the killed node again on the same journals and port, and waits until it has started. */
+  /**
+   * Starts the killed node again on the same journals and port (its clients know no other, as
+   * behind a supervisor), and waits until it is ready. The port is free while the node is down:
+   * should another process take it meanwhile, the node exits and the wait fails with its output.
+   */
   void restart() {
-    jvms.restart(NODE);
+    jvms.restart(NODE, Map.of("HTTP_PORT", String.valueOf(httpPort)));
+    jvms.node(NODE).awaitReady(httpPort, PlatformJvms.START);
   }
 
   /**

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Platform nodes as real JVMs, for the chaos scenarios that SIGKILL one: each runs the platform's
@@ -27,7 +26,6 @@ import java.util.regex.Pattern;
 final class PlatformJvms implements AutoCloseable {
   /** How long a node may take to start. */
   static final Duration START = Duration.ofSeconds(90);
-  private static final Pattern STARTED = Pattern.compile("platform node started");
   private static final Path LOGS = Path.of("target", "chaos-nodes");
   /** The launcher artifact on the bench's class path is the shaded, runnable platform jar. */
   private static final Path PLATFORM_JAR = platformJar();
@@ -66,17 +64,15 @@ final class PlatformJvms implements AutoCloseable {
     }
   }
 
-  /** Starts node {@code name} without waiting for it; {@link #restart} starts it again with the same {@code nodeEnv} and {@code args}. */
+  /**
+   * Starts node {@code name} without waiting for it (its {@link NodeProcess} says when it is
+   * ready); {@link #restart} starts it again with the same {@code nodeEnv} and {@code args}.
+   */
   void start(String name, Map<String, String> nodeEnv, String... args) throws IOException {
     Map<String, String> merged = new HashMap<>(env);
     merged.putAll(nodeEnv);
     launches.put(name, new Launch(merged, List.of(args)));
     launch(name);
-  }
-
-  /** Waits until the node's current process has logged its start. */
-  void awaitStarted(String name) {
-    node(name).awaitOutput("its start", STARTED, START);
   }
 
   /** The node's current process. */
@@ -94,14 +90,20 @@ final class PlatformJvms implements AutoCloseable {
     }
   }
 
-  /** Starts a killed node again, as it was started first, and waits until it has started. */
-  void restart(String name) {
+  /**
+   * Starts a killed node again as it was started first, with {@code envChanges} over its
+   * environment, without waiting for it.
+   */
+  void restart(String name, Map<String, String> envChanges) {
+    Launch first = launches.get(name);
+    Map<String, String> merged = new HashMap<>(first.env());
+    merged.putAll(envChanges);
+    launches.put(name, new Launch(merged, first.args()));
     try {
       launch(name);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    awaitStarted(name);
   }
 
   /** Lines of any node process's log that report a blocked event loop (the platform's own checker). */

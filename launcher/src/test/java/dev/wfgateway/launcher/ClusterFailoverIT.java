@@ -22,17 +22,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,21 +82,17 @@ class ClusterFailoverIT {
         });
       }).listen(0, "127.0.0.1"));
       Path conf = writeConfig(step.actualPort());
-      int httpPort = RedisFixture.freePort();
       int[] ports = {RedisFixture.freePort(), RedisFixture.freePort(), RedisFixture.freePort(), RedisFixture.freePort()};
-      String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2] + ",127.0.0.1:"
-          + ports[3];
-      Map<String, String> env = new HashMap<>(Map.of("CLUSTER_NAME", "it-" + UUID.randomUUID(), "CLUSTER_MEMBERS",
-          members, "REDIS_URL", redis.url(), "PLATFORM_CONFIG", conf.toString(),
+      Map<String, String> env = ClusterIT.clusterEnv(ports);
+      env.putAll(Map.of("REDIS_URL", redis.url(), "PLATFORM_CONFIG", conf.toString(),
           "DLQ_JOURNAL_DIR", dir.resolve("spool").toString()));
 
-      try (NodeProcess gateway = node("gateway", env, ports[0], httpPort, "gateway");
-           NodeProcess w1 = node("w1", env, ports[1], 0, "ratelimit,workflow,dlq");
-           NodeProcess w2 = node("w2", env, ports[2], 0, "ratelimit,workflow,dlq")) {
-        for (NodeProcess n : List.of(gateway, w1, w2)) {
-          n.awaitOutput("start", Pattern.compile("platform node started"), START);
-        }
-        gateway.awaitOutput("three members", Pattern.compile("Members \\{size:3"), START);
+      try (NodeProcess gateway = node("gateway", env, ports[0], "gateway");
+           NodeProcess w1 = node("w1", env, ports[1], "ratelimit,workflow,dlq");
+           NodeProcess w2 = node("w2", env, ports[2], "ratelimit,workflow,dlq")) {
+        int httpPort = gateway.awaitHttpPort(START);
+        NodeProcess.awaitCluster(httpPort, ADMIN, START, gateway, w1, w2);
+        gateway.awaitReady(httpPort, START);
 
         AtomicBoolean loading = new AtomicBoolean(true);
         List<CompletableFuture<Void>> workers = new ArrayList<>();
@@ -110,18 +103,20 @@ class ClusterFailoverIT {
             () -> runningMembers(httpPort) >= 2);
 
         JsonObject scaling = admin(httpPort, "/admin/scaling");
-        assertThat(scaling.getInteger("currentReplicas")).as(scaling.encode()).isEqualTo(2);
-        assertThat(scaling.getString("action")).isIn("scale_up", "scale_down", "none");
-        assertThat(scaling.getInteger("desiredReplicas")).isBetween(1, 10);
-        assertThat(scaling.getJsonObject("inputs").getDouble("cpu")).isBetween(0.0, 1.0);
+        // scaling.minReplicas is 3: two workflow nodes are one short, whatever their load.
+        assertThat(scaling.getString("action")).as(scaling.encode()).isEqualTo("scale_up");
+        assertThat(scaling.getInteger("currentReplicas")).isEqualTo(2);
+        assertThat(scaling.getInteger("desiredReplicas")).isEqualTo(3);
+        assertThat(scaling.getString("reason")).isEqualTo("below minReplicas 3");
+        assertThat(scaling.getJsonObject("inputs").getInteger("replicas")).isEqualTo(2);
         assertThat(scaling.getJsonObject("inputs").getDouble("p99RunMillis")).isPositive();
 
         killedAtNanos = System.nanoTime();
         w1.kill();
         Await.until("work continues after the kill", Duration.ofSeconds(30), () -> statuses.size() > 200);
 
-        try (NodeProcess w3 = node("w3", env, ports[3], 0, "ratelimit,workflow,dlq")) {
-          w3.awaitOutput("start", Pattern.compile("platform node started"), START);
+        try (NodeProcess w3 = node("w3", env, ports[3], "ratelimit,workflow,dlq")) {
+          NodeProcess.awaitCluster(httpPort, ADMIN, START, gateway, w2, w3);
           Await.until("the new node takes work", Duration.ofSeconds(40), () -> runningMembers(httpPort) >= 2
               && cluster(httpPort).getJsonArray("members").stream().map(JsonObject.class::cast)
                   .filter(m -> m.getLong("runs", 0L) > 0).count() >= 2);
@@ -170,20 +165,18 @@ class ClusterFailoverIT {
     }
   }
 
-  private NodeProcess node(String name, Map<String, String> env, int clusterPort, int httpPort, String verticles)
-      throws Exception {
-    Map<String, String> nodeEnv = new HashMap<>(env);
-    nodeEnv.put("CLUSTER_PORT", String.valueOf(clusterPort));
-    nodeEnv.put("HTTP_PORT", String.valueOf(httpPort));
+  private NodeProcess node(String name, Map<String, String> env, int clusterPort, String verticles) throws Exception {
     // Node logs stay under target/ for a look after a failure.
-    Path logs = java.nio.file.Files.createDirectories(Path.of("target", "failover-nodes"));
-    return NodeProcess.fromJar(ClusterIT.PLATFORM_JAR, name, logs, nodeEnv, "--cluster", "--verticles", verticles);
+    Path logs = Files.createDirectories(Path.of("target", "failover-nodes"));
+    return NodeProcess.fromJar(ClusterIT.PLATFORM_JAR, name, logs, ClusterIT.nodeEnv(env, clusterPort), "--cluster",
+        "--verticles", verticles);
   }
 
   private Path writeConfig(int stepPort) throws Exception {
     Path file = dir.resolve("cluster.yaml");
     Files.writeString(file, String.join("\n",
         "admin: { tokenSha256: \"" + Sha256.hex(ADMIN) + "\" }",
+        "scaling: { minReplicas: 3 }",
         "tenants:",
         "  acme:",
         "    keys: [ { id: k1, sha256: \"" + Sha256.hex(KEY) + "\" } ]",

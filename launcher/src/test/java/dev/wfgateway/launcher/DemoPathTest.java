@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The walking skeleton through a real HTTP server on the embedded default (local backend, demo content). */
 class DemoPathTest {
   @RegisterExtension
-  static final PerClass<RunningPlatform> node = PerClass.of(dir -> new RunningPlatform(dir, Map.of(), null));
+  static final PerClass<RunningPlatform> node = PerClass.of(dir -> RunningPlatform.started(dir, Map.of(), null));
 
 
 

@@ -72,7 +72,7 @@ final class EdgePlatform implements AutoCloseable {
     configFile = ConfiguredPlatform.write(dir, WORKFLOWS);
     Files.writeString(configFile, "http: { maxBodyBytes: " + MAX_BODY_BYTES + ", idleTimeout: "
         + idleTimeout.toMillis() + "ms }\n", StandardOpenOption.APPEND);
-    node = new RunningPlatform(dir, Map.of(), configFile.toString());
+    node = RunningPlatform.started(dir, Map.of(), configFile.toString());
     client = WebClient.create(node.vertx, new WebClientOptions().setKeepAlive(false));
     node.vertx.eventBus().<JsonObject>consumer(ECHO_ADDRESS, message -> {
       echoHeaders.add(MultiMap.caseInsensitiveMultiMap().addAll(message.headers()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.TestCertificates;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
@@ -13,6 +14,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +29,7 @@ class HttpsTest {
     Path conf = dir.resolve("platform.yaml");
     Files.writeString(conf, "http: { tls: { certPem: \"" + certs.serverCert() + "\", keyPem: \"" + certs.serverKey()
         + "\" } }\nreload: { interval: 0s }\n");
-    try (RunningPlatform node = new RunningPlatform(dir, Map.of(), conf.toString())) {
+    try (RunningPlatform node = RunningPlatform.started(dir, Map.of(), conf.toString())) {
       WebClient trusting = WebClient.create(node.vertx, new WebClientOptions().setSsl(true)
           .setTrustOptions(new PemTrustOptions().addCertPath(certs.caCert().toString())));
       WebClient trustingAnother = WebClient.create(node.vertx, new WebClientOptions().setSsl(true)
@@ -43,9 +45,9 @@ class HttpsTest {
       assertThat(run.statusCode()).isEqualTo(200);
 
       assertThat(Await.failure(trustingAnother.request(HttpMethod.GET, port, "localhost", "/health/live").send()))
-          .isNotNull();
+          .as("a client trusting another CA").isInstanceOf(SSLHandshakeException.class);
       assertThat(Await.failure(node.request(HttpMethod.GET, "/health/live").timeout(5_000).send()))
-          .as("plain HTTP on the HTTPS port").isNotNull();
+          .as("plain HTTP on the HTTPS port").isInstanceOf(HttpClosedException.class);
     }
   }
 }

@@ -60,7 +60,7 @@ class IdempotencyHttpTest {
             + "/fail\" } } ]",
         "circuitBreakers:",
         "  " + GUARD + ": { failureRateThreshold: 0.5, minimumCalls: 2, window: 60s, openFor: 60s, halfOpenCalls: 1 }"));
-    node = new RunningPlatform(dir, Map.of(), conf.toString());
+    node = RunningPlatform.started(dir, Map.of(), conf.toString());
   }
 
   @AfterAll

@@ -4,30 +4,40 @@ import static dev.wfgateway.launcher.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.config.Sha256;
-import dev.wfgateway.testkit.Await;
+import dev.wfgateway.testkit.Eventually;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.CopyOptions;
+import io.vertx.core.file.FileSystem;
 import io.vertx.core.http.HttpMethod;
-import java.io.IOException;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keys, revocations, expiries and the admin token reloaded from the configuration file while the
  * node runs, the way {@code Main} watches it (a short interval here).
  */
+@ExtendWith(VertxExtension.class)
 class KeyReloadTest {
   private static final Duration INTERVAL = Duration.ofMillis(100);
   private static final Duration APPLIED_WITHIN = Duration.ofSeconds(5);
@@ -40,7 +50,7 @@ class KeyReloadTest {
   private static EdgePlatform edge;
   private static String original;
   private static final List<String> warnings = new CopyOnWriteArrayList<>();
-  private static final Handler WARNINGS = new Handler() {
+  private static final java.util.logging.Handler WARNINGS = new java.util.logging.Handler() {
     @Override
     public void publish(LogRecord record) {
       warnings.add(record.getMessage());
@@ -73,17 +83,21 @@ class KeyReloadTest {
   }
 
   @BeforeEach
-  void backToTheOriginalKeys() throws IOException {
-    replaceConfig(original);
-    awaitStatus("acme's key works again", ConfiguredPlatform.ACME_KEY, "/v1/dlq", 200);
-    warnings.clear();
+  void backToTheOriginalKeys(VertxTestContext context) {
+    replaceConfig(original)
+        .compose(replaced -> awaitStatus("acme's key works again", ConfiguredPlatform.ACME_KEY, "/v1/dlq", 200))
+        .onComplete(context.succeeding(v -> {
+          warnings.clear();
+          context.completeNow();
+        }));
   }
 
   /** Replaces the file the way an operator should: write beside it, then rename over it. */
-  private static void replaceConfig(String yaml) throws IOException {
-    Path next = dir.resolve("platform.yaml.next");
-    Files.writeString(next, yaml);
-    Files.move(next, edge.configFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  private static Future<Void> replaceConfig(String yaml) {
+    FileSystem files = edge.node.vertx.fileSystem();
+    String next = dir.resolve("platform.yaml.next").toString();
+    return files.writeFile(next, Buffer.buffer(yaml)).compose(written -> files.move(next,
+        edge.configFile.toString(), new CopyOptions().setReplaceExisting(true).setAtomicMove(true)));
   }
 
   private static String replaced(String target, String replacement) {
@@ -91,78 +105,98 @@ class KeyReloadTest {
     return original.replace(target, replacement);
   }
 
-  private static int status(String credential, String path) {
-    return edge.send(edge.as(credential, HttpMethod.GET, path)).statusCode();
+  private static Future<HttpResponse<Buffer>> get(String credential, String path) {
+    return edge.as(credential, HttpMethod.GET, path).send();
   }
 
-  private static void awaitStatus(String what, String credential, String path, int status) {
-    Await.until(what, APPLIED_WITHIN, () -> status(credential, path) == status);
+  /** Until {@code GET path} with {@code credential} answers {@code status}; that answer. */
+  private static Future<HttpResponse<Buffer>> awaitStatus(String what, String credential, String path, int status) {
+    return Eventually.until(edge.node.vertx, what, APPLIED_WITHIN, () -> get(credential, path),
+        response -> response.statusCode() == status);
+  }
+
+  /** Until the launcher has logged a warning that contains each of {@code parts}. */
+  private static Future<String> awaitWarning(String what, String... parts) {
+    return Eventually.until(edge.node.vertx, what, APPLIED_WITHIN,
+        () -> Future.succeededFuture(warnings.stream().filter(w -> Stream.of(parts).allMatch(w::contains))
+            .findFirst().orElse(null)),
+        Objects::nonNull);
+  }
+
+  /** Then asks {@code GET path} with {@code credential} once, and completes the test if it answers {@code status}. */
+  private static <T> Handler<AsyncResult<T>> thenAnswers(VertxTestContext context, String credential, String path,
+      int status) {
+    return context.succeeding(previous -> get(credential, path).onComplete(context.succeeding(response ->
+        context.verify(() -> {
+          assertThat(response.statusCode()).as("%s with %s", path, credential).isEqualTo(status);
+          context.completeNow();
+        }))));
   }
 
   @Test
-  void aKeyRevokedInTheFileIsRefusedAfterTheReload() throws IOException {
-    replaceConfig(replaced("revokedKeys: [a0]", "revokedKeys: [a0, a1]"));
-
-    awaitStatus("acme's key refused", ConfiguredPlatform.ACME_KEY, "/v1/dlq", 401);
-    assertThat(assertProblem(edge.send(edge.as(ConfiguredPlatform.ACME_KEY, HttpMethod.GET, "/v1/dlq")), 401,
-        "unauthorized").getString("detail")).contains("revoked");
-    assertThat(status(ConfiguredPlatform.GLOBEX_KEY, "/v1/dlq")).isEqualTo(200);
+  void aKeyRevokedInTheFileIsRefusedAfterTheReload(VertxTestContext context) {
+    replaceConfig(replaced("revokedKeys: [a0]", "revokedKeys: [a0, a1]"))
+        .compose(replaced -> awaitStatus("acme's key refused", ConfiguredPlatform.ACME_KEY, "/v1/dlq", 401))
+        .onSuccess(refused -> context.verify(() -> assertThat(assertProblem(refused, 401, "unauthorized")
+            .getString("detail")).contains("revoked")))
+        .onComplete(thenAnswers(context, ConfiguredPlatform.GLOBEX_KEY, "/v1/dlq", 200));
   }
 
   @Test
-  void aKeyAddedToTheFileIsAcceptedAndAnExpiryTakesEffect() throws IOException {
-    assertThat(status(NEW_GLOBEX_KEY, "/v1/dlq")).isEqualTo(401);
+  void aKeyAddedToTheFileIsAcceptedAndAnExpiryTakesEffect(VertxTestContext context) {
     String g1 = "{ id: g1, sha256: \"" + Sha256.hex(ConfiguredPlatform.GLOBEX_KEY) + "\" }";
-    replaceConfig(replaced(g1, "{ id: g1, sha256: \"" + Sha256.hex(ConfiguredPlatform.GLOBEX_KEY)
-        + "\", expiresAt: \"2021-01-01T00:00:00Z\" }, { id: g2, sha256: \"" + Sha256.hex(NEW_GLOBEX_KEY) + "\" }"));
-
-    awaitStatus("the new key accepted", NEW_GLOBEX_KEY, "/v1/dlq", 200);
-    assertThat(status(ConfiguredPlatform.GLOBEX_KEY, "/v1/dlq")).isEqualTo(401);
+    String withG2 = replaced(g1, "{ id: g1, sha256: \"" + Sha256.hex(ConfiguredPlatform.GLOBEX_KEY)
+        + "\", expiresAt: \"2021-01-01T00:00:00Z\" }, { id: g2, sha256: \"" + Sha256.hex(NEW_GLOBEX_KEY) + "\" }");
+    get(NEW_GLOBEX_KEY, "/v1/dlq")
+        .compose(before -> {
+          context.verify(() -> assertThat(before.statusCode()).as("the new key before the reload").isEqualTo(401));
+          return replaceConfig(withG2);
+        })
+        .compose(replaced -> awaitStatus("the new key accepted", NEW_GLOBEX_KEY, "/v1/dlq", 200))
+        .onComplete(thenAnswers(context, ConfiguredPlatform.GLOBEX_KEY, "/v1/dlq", 401));
   }
 
   @Test
-  void theAdminTokenCanBeRotated() throws IOException {
-    replaceConfig(replaced(Sha256.hex(ConfiguredPlatform.ADMIN_TOKEN), Sha256.hex(NEW_ADMIN_TOKEN)));
-
-    awaitStatus("the new admin token accepted", NEW_ADMIN_TOKEN, "/admin/cluster", 200);
-    assertThat(status(ConfiguredPlatform.ADMIN_TOKEN, "/admin/cluster")).isEqualTo(401);
-    assertThat(status(NEW_ADMIN_TOKEN, "/v1/dlq")).isEqualTo(401);
+  void theAdminTokenCanBeRotated(VertxTestContext context) {
+    replaceConfig(replaced(Sha256.hex(ConfiguredPlatform.ADMIN_TOKEN), Sha256.hex(NEW_ADMIN_TOKEN)))
+        .compose(replaced -> awaitStatus("the new admin token accepted", NEW_ADMIN_TOKEN, "/admin/cluster", 200))
+        .compose(accepted -> Future.all(get(ConfiguredPlatform.ADMIN_TOKEN, "/admin/cluster"),
+            get(NEW_ADMIN_TOKEN, "/v1/dlq")))
+        .onComplete(context.succeeding(answers -> context.verify(() -> {
+          assertThat(answers.<HttpResponse<Buffer>>resultAt(0).statusCode()).as("the old token").isEqualTo(401);
+          assertThat(answers.<HttpResponse<Buffer>>resultAt(1).statusCode()).as("the admin token on a tenant route")
+              .isEqualTo(401);
+          context.completeNow();
+        })));
   }
 
   @Test
-  void anInvalidFileIsIgnoredAndTheRunningKeysStay() throws IOException {
-    replaceConfig(replaced("revokedKeys: [a0]", "revokedKeys: [a0, a1]\n    bulkhead: { maxConcurrent: -1 }"));
-
-    Await.until("the invalid configuration logged", APPLIED_WITHIN,
-        () -> warnings.stream().anyMatch(w -> w.contains("reload ignored") && w.contains("bulkhead")));
-    assertThat(status(ConfiguredPlatform.ACME_KEY, "/v1/dlq")).isEqualTo(200);
+  void anInvalidFileIsIgnoredAndTheRunningKeysStay(VertxTestContext context) {
+    replaceConfig(replaced("revokedKeys: [a0]", "revokedKeys: [a0, a1]\n    bulkhead: { maxConcurrent: -1 }"))
+        .compose(replaced -> awaitWarning("the invalid configuration logged", "reload ignored", "bulkhead"))
+        .onComplete(thenAnswers(context, ConfiguredPlatform.ACME_KEY, "/v1/dlq", 200));
   }
 
   @Test
-  void aFileWithAnUnknownKeyIsRefusedWhole() throws IOException {
-    replaceConfig(replaced("revokedKeys: [a0]", "revokedKeys: [a0, a1]\n    bulkhed: { maxConcurrent: 1 }"));
-
-    Await.until("the unknown key logged", APPLIED_WITHIN,
-        () -> warnings.stream().anyMatch(w -> w.contains("reload ignored") && w.contains("tenants.acme.bulkhed: unknown key")));
-    assertThat(status(ConfiguredPlatform.ACME_KEY, "/v1/dlq")).isEqualTo(200);
+  void aFileWithAnUnknownKeyIsRefusedWhole(VertxTestContext context) {
+    replaceConfig(replaced("revokedKeys: [a0]", "revokedKeys: [a0, a1]\n    bulkhed: { maxConcurrent: 1 }"))
+        .compose(replaced -> awaitWarning("the unknown key logged", "reload ignored",
+            "tenants.acme.bulkhed: unknown key"))
+        .onComplete(thenAnswers(context, ConfiguredPlatform.ACME_KEY, "/v1/dlq", 200));
   }
 
   @Test
-  void aFileThatIsNotYamlIsIgnoredAndTheRunningKeysStay() throws IOException {
-    replaceConfig("tenants: [ {{ not yaml");
-
-    Await.until("the unreadable file logged", APPLIED_WITHIN,
-        () -> warnings.stream().anyMatch(w -> w.contains("reload skipped")));
-    assertThat(status(ConfiguredPlatform.ACME_KEY, "/v1/dlq")).isEqualTo(200);
+  void aFileThatIsNotYamlIsIgnoredAndTheRunningKeysStay(VertxTestContext context) {
+    replaceConfig("tenants: [ {{ not yaml")
+        .compose(replaced -> awaitWarning("the unreadable file logged", "reload skipped"))
+        .onComplete(thenAnswers(context, ConfiguredPlatform.ACME_KEY, "/v1/dlq", 200));
   }
 
   @Test
-  void addingATenantNeedsARestart() throws IOException {
+  void addingATenantNeedsARestart(VertxTestContext context) {
     replaceConfig(replaced("  globex:", "  initech:\n    keys: [ { id: i1, sha256: \"" + Sha256.hex("initech-key")
-        + "\" } ]\n  globex:"));
-
-    Await.until("the refused reload logged", APPLIED_WITHIN,
-        () -> warnings.stream().anyMatch(w -> w.contains("needs a restart")));
-    assertThat(status("initech-key", "/v1/dlq")).isEqualTo(401);
+        + "\" } ]\n  globex:"))
+        .compose(replaced -> awaitWarning("the refused reload logged", "needs a restart"))
+        .onComplete(thenAnswers(context, "initech-key", "/v1/dlq", 401));
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wfgateway.common.config.Sha256;
 import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.NodeProcess;
-import dev.wfgateway.testkit.RedisFixture;
 import dev.wfgateway.testkit.TestVertx;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -28,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalCrashRecoveryIT {
   private static final String KEY = "crash-key";
   private static final Duration START = Duration.ofSeconds(60);
-  private static final Pattern STARTED = Pattern.compile("platform node started");
   private static final Set<String> FINAL = Set.of("succeeded", "failed", "dead_lettered");
 
   @TempDir
@@ -61,15 +58,15 @@ class LocalCrashRecoveryIT {
         stepCalls.incrementAndGet();
         vertx.setTimer(300, id -> req.response().putHeader("content-type", "application/json").end("{\"ok\":true}"));
       }).listen(0, "127.0.0.1"));
-      int httpPort = RedisFixture.freePort();
-      Map<String, String> env = new HashMap<>(Map.of("HTTP_PORT", String.valueOf(httpPort),
+      // Each node binds a port of the OS's choosing: none can be taken between choosing and binding it.
+      Map<String, String> env = new HashMap<>(Map.of("HTTP_PORT", "0",
           "DLQ_JOURNAL_DIR", dir.resolve("dlq").toString(), "RUNS_JOURNAL_DIR", dir.resolve("runs").toString()));
       String conf = writeConfig(slowStep.actualPort()).toString();
 
       try (NodeProcess first = NodeProcess.fromJar(ClusterIT.PLATFORM_JAR, "first", dir, env, "--conf", conf)) {
-        first.awaitOutput("its start", STARTED, START);
+        int firstPort = started(first);
         // About 40 submits a second; the answers are collected as they come.
-        load.scheduleAtFixedRate(() -> submit(httpPort), 0, 25, TimeUnit.MILLISECONDS);
+        load.scheduleAtFixedRate(() -> submit(firstPort), 0, 25, TimeUnit.MILLISECONDS);
         Await.until("runs accepted before the kill", Duration.ofSeconds(20), () -> accepted.size() >= 120);
         first.kill();
         load.shutdownNow();
@@ -79,7 +76,7 @@ class LocalCrashRecoveryIT {
       List<String> runIds = List.copyOf(accepted);
 
       try (NodeProcess second = NodeProcess.fromJar(ClusterIT.PLATFORM_JAR, "second", dir, env, "--conf", conf)) {
-        second.awaitOutput("its start", STARTED, START);
+        int httpPort = started(second);
         Map<String, JsonObject> ended = new ConcurrentHashMap<>();
         Map<String, Integer> notFound = new ConcurrentHashMap<>();
         Await.until("every accepted run to end", Duration.ofSeconds(20), () -> {
@@ -122,6 +119,13 @@ class LocalCrashRecoveryIT {
       load.shutdownNow();
       TestVertx.close(vertx);
     }
+  }
+
+  /** Waits until the node is ready and returns its HTTP port. */
+  private static int started(NodeProcess node) {
+    int port = node.awaitHttpPort(START);
+    node.awaitReady(port, START);
+    return port;
   }
 
   private Path writeConfig(int stepPort) throws Exception {

@@ -64,7 +64,7 @@ class NoisyNeighbourHttpTest {
         "    steps: [ { name: lookup, retry: none, http: { method: POST, url: \"http://127.0.0.1:"
             + downstream.actualPort() + "/lookup\" } } ]",
         ""));
-    node = new RunningPlatform(dir, Map.of(), conf.toString());
+    node = RunningPlatform.started(dir, Map.of(), conf.toString());
   }
 
   /** A tenant with one key and rate limits no test here reaches: only the breaker may refuse a run. */

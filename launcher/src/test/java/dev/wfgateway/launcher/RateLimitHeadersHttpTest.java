@@ -28,7 +28,7 @@ class RateLimitHeadersHttpTest {
     Path conf = ConfiguredPlatform.write(dir, String.join("\n",
         "  echo:",
         "    steps: [ { name: echo, retry: none, eventbus: { address: test.echo } } ]"));
-    node = new RunningPlatform(dir, Map.of(), conf.toString());
+    node = RunningPlatform.started(dir, Map.of(), conf.toString());
     node.vertx.eventBus().<JsonObject>consumer("test.echo", m -> m.reply(new JsonObject()));
   }
 
@@ -42,16 +42,29 @@ class RateLimitHeadersHttpTest {
         .putHeader("Authorization", "Bearer " + ConfiguredPlatform.GLOBEX_KEY).send());
   }
 
+  /**
+   * globex's tightest policy is a sliding 10 s window: its reset ({@code t}) counts down from the
+   * first request, which saw it at the full 10 s; each later one sees it no higher than the one
+   * before and no lower than the whole seconds left of the window by the test's own clock.
+   */
   @Test
   void everyAnswerCarriesTheHeadersAndA429SaysWhenToComeBack() {
+    long firstSent = System.nanoTime();
+    long previousReset = 10;
     for (int i = 0; i < 3; i++) {
       HttpResponse<Buffer> ok = submitAsGlobex();
+      long elapsedMillis = (System.nanoTime() - firstSent) / 1_000_000;
       assertThat(ok.statusCode()).isEqualTo(200);
       assertThat(ok.getHeader("RateLimit-Policy")).isEqualTo("\"burst\";q=3;w=10, \"sustained\";q=100;w=900");
       Matcher m = RATE_LIMIT.matcher(ok.getHeader("RateLimit"));
       assertThat(m.matches()).as(ok.getHeader("RateLimit")).isTrue();
       assertThat(Integer.parseInt(m.group(1))).isEqualTo(2 - i);
-      assertThat(Integer.parseInt(m.group(2))).isBetween(1, 10);
+      long reset = Long.parseLong(m.group(2));
+      if (i == 0) {
+        assertThat(reset).as("the first request's reset").isEqualTo(10);
+      }
+      assertThat(reset).isLessThanOrEqualTo(previousReset).isGreaterThanOrEqualTo(windowLeft(elapsedMillis));
+      previousReset = reset;
       assertThat(ok.getHeader("X-RateLimit-Limit")).isEqualTo("3");
       assertThat(ok.getHeader("X-RateLimit-Remaining")).isEqualTo(String.valueOf(2 - i));
       assertThat(ok.getHeader("X-RateLimit-Reset")).isEqualTo(m.group(2));
@@ -68,10 +81,18 @@ class RateLimitHeadersHttpTest {
     assertThat(m.matches()).as(denied.getHeader("RateLimit")).isTrue();
     assertThat(m.group(1)).isEqualTo("0");
     long t = Long.parseLong(m.group(2));
+    assertThat(t).isLessThanOrEqualTo(previousReset)
+        .isGreaterThanOrEqualTo(windowLeft((System.nanoTime() - firstSent) / 1_000_000));
+    // Room for the one request comes when the first of the three leaves the window: the reset itself.
     long retryAfter = Long.parseLong(denied.getHeader("Retry-After"));
-    assertThat(retryAfter).isGreaterThanOrEqualTo(t).isBetween(1L, 10L);
+    assertThat(retryAfter).isEqualTo(t);
     assertThat(denied.bodyAsJsonObject().getLong("retryAfterSeconds")).isEqualTo(retryAfter);
     assertThat(denied.getHeader("X-RateLimit-Remaining")).isEqualTo("0");
+  }
+
+  /** Whole seconds of globex's 10 s window left {@code elapsedMillis} after its first request (at least 1). */
+  private static long windowLeft(long elapsedMillis) {
+    return Math.max(1, (10_000 - elapsedMillis + 999) / 1000);
   }
 
   @Test

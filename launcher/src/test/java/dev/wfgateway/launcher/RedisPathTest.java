@@ -28,7 +28,7 @@ class RedisPathTest {
   @BeforeAll
   static void start() {
     redis.flush();
-    node = new RunningPlatform(dataDir, Map.of("REDIS_URL", redis.url()), null);
+    node = RunningPlatform.started(dataDir, Map.of("REDIS_URL", redis.url()), null);
   }
 
   @AfterAll

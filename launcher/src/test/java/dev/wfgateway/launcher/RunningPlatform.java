@@ -4,6 +4,7 @@ import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.TestVertx;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -17,24 +18,42 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The whole platform started in-process the way {@link Main} starts it, on a free port, plus an HTTP client. */
+/** The whole platform started in-process the way {@link Main} starts it, plus an HTTP client. */
 final class RunningPlatform implements AutoCloseable {
   final Vertx vertx;
-  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final PrometheusMeterRegistry registry;
   final Platform platform;
   final WebClient client;
 
-  RunningPlatform(Path dataDir, Map<String, String> env, String confFile) {
-    vertx = TestVertx.guard(Vertx.builder()
+  private RunningPlatform(Vertx vertx, PrometheusMeterRegistry registry, Platform platform) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.platform = platform;
+    this.client = WebClient.create(vertx);
+  }
+
+  /**
+   * Starts the platform on a Vert.x of its own (the blocked-thread guard armed, metrics on), with
+   * its gateway on a port of the OS's choosing and its journals in {@code dataDir}.
+   */
+  static Future<RunningPlatform> start(Path dataDir, Map<String, String> env, String confFile) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = TestVertx.guard(Vertx.builder()
         .with(TestVertx.options().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry)).build());
     Map<String, String> environment = new HashMap<>(env);
     environment.putIfAbsent("HTTP_PORT", "0");
     environment.putIfAbsent("DLQ_JOURNAL_DIR", dataDir.resolve("dlq").toString());
     environment.putIfAbsent("RUNS_JOURNAL_DIR", dataDir.resolve("runs").toString());
-    JsonObject config = Await.result(ConfigLoader.load(vertx, confFile, environment));
-    platform = Await.result(Platform.start(vertx, config, registry));
-    client = WebClient.create(vertx);
+    return ConfigLoader.load(vertx, confFile, environment)
+        .compose(config -> Platform.start(vertx, config, registry))
+        .map(platform -> new RunningPlatform(vertx, registry, platform))
+        .onFailure(e -> vertx.close());
+  }
+
+  /** {@link #start}, waited for on the test thread. */
+  static RunningPlatform started(Path dataDir, Map<String, String> env, String confFile) {
+    return Await.result(start(dataDir, env, confFile));
   }
 
   HttpRequest<Buffer> request(HttpMethod method, String path) {
@@ -45,10 +64,16 @@ final class RunningPlatform implements AutoCloseable {
     return request(method, path).putHeader("Authorization", "Bearer " + DemoContent.API_KEY);
   }
 
-  HttpResponse<Buffer> submit(String workflow, JsonObject input) {
-    return Await.result(tenant(HttpMethod.POST, "/v1/workflows/" + workflow + "/runs")
+  /** A run of {@code workflow} for the demo tenant, answered once it ends. */
+  Future<HttpResponse<Buffer>> sendRun(String workflow, JsonObject input) {
+    return tenant(HttpMethod.POST, "/v1/workflows/" + workflow + "/runs")
         .putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(new JsonObject().put("input", input).encode())));
+        .sendBuffer(Buffer.buffer(new JsonObject().put("input", input).encode()));
+  }
+
+  /** {@link #sendRun}, waited for on the test thread. */
+  HttpResponse<Buffer> submit(String workflow, JsonObject input) {
+    return Await.result(sendRun(workflow, input));
   }
 
   @Override

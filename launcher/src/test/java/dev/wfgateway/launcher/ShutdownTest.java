@@ -3,31 +3,49 @@ package dev.wfgateway.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.config.Sha256;
-import dev.wfgateway.testkit.Await;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A clean stop loses nothing: a run still in progress when the grace ends is in the DLQ after a restart. */
+@ExtendWith(VertxExtension.class)
 class ShutdownTest {
   private static final String KEY = "shutdown-key";
   @TempDir
   Path dir;
+  private final List<RunningPlatform> nodes = new CopyOnWriteArrayList<>();
 
-  private RunningPlatform start(Path conf) {
-    return new RunningPlatform(dir, Map.of(), conf.toString());
+  @AfterEach
+  void closeNodes() throws Exception {
+    for (RunningPlatform node : nodes) {
+      node.close();
+    }
+  }
+
+  private Future<RunningPlatform> start(Path conf) {
+    return RunningPlatform.start(dir, Map.of(), conf.toString()).onSuccess(nodes::add);
+  }
+
+  private static Future<HttpResponse<Buffer>> get(RunningPlatform node, String path) {
+    return node.request(HttpMethod.GET, path).putHeader("Authorization", "Bearer " + KEY).send();
   }
 
   @Test
-  void aRunInProgressAtShutdownIsDeadLetteredAndFoundAfterRestart() throws Exception {
+  void aRunInProgressAtShutdownIsDeadLetteredAndFoundAfterRestart(VertxTestContext context) throws Exception {
     Path conf = dir.resolve("platform.yaml");
     Files.writeString(conf, String.join("\n",
         "runs: { shutdownGrace: 300ms }",
@@ -38,26 +56,34 @@ class ShutdownTest {
         "    timeout: 60s",
         "    steps: [ { name: wait, retry: none, eventbus: { address: test.never, timeout: 30s } } ]",
         ""));
-    AtomicInteger entered = new AtomicInteger();
-    RunningPlatform first = start(conf);
-    first.vertx.eventBus().consumer("test.never", m -> entered.incrementAndGet());
-
-    HttpResponse<Buffer> accepted = Await.result(first.request(HttpMethod.POST, "/v1/workflows/hang/runs")
-        .putHeader("Authorization", "Bearer " + KEY).putHeader("Prefer", "respond-async").send());
-    assertThat(accepted.statusCode()).isEqualTo(202);
-    String runId = accepted.bodyAsJsonObject().getString("runId");
-    Await.until("the run reached its step", Duration.ofSeconds(5), () -> entered.get() == 1);
-    first.close();
-
-    try (RunningPlatform second = start(conf)) {
-      JsonObject page = Await.result(second.request(HttpMethod.GET, "/v1/dlq")
-          .putHeader("Authorization", "Bearer " + KEY).send()).bodyAsJsonObject();
-      assertThat(page.getJsonArray("entries")).hasSize(1);
-      JsonObject entry = page.getJsonArray("entries").getJsonObject(0);
-      assertThat(entry.getString("runId")).isEqualTo(runId);
-      assertThat(entry.getString("reason")).isEqualTo("rejected");
-      assertThat(entry.getJsonObject("error").getString("type")).isEqualTo("shutdown");
-      assertThat(entry.getJsonObject("error").getString("step")).isEqualTo("wait");
-    }
+    Promise<Void> reachedItsStep = Promise.promise();
+    String[] runId = {null};
+    start(conf)
+        .compose(first -> {
+          first.vertx.eventBus().consumer("test.never", never -> reachedItsStep.tryComplete());
+          return first.request(HttpMethod.POST, "/v1/workflows/hang/runs").putHeader("Authorization", "Bearer " + KEY)
+              .putHeader("Prefer", "respond-async").send()
+              .compose(accepted -> {
+                context.verify(() -> assertThat(accepted.statusCode()).isEqualTo(202));
+                runId[0] = accepted.bodyAsJsonObject().getString("runId");
+                return reachedItsStep.future();
+              })
+              // The node stops as on SIGTERM; its Vert.x, which this chain runs on, is closed after the test.
+              .compose(inside -> first.platform.stop());
+        })
+        // A restart in one JVM: the second node's Vert.x is made on the first one's event loop, which Vert.x
+        // remarks on ("already on a Vert.x context").
+        .compose(stopped -> start(conf))
+        .compose(second -> get(second, "/v1/dlq"))
+        .onComplete(context.succeeding(dlq -> context.verify(() -> {
+          JsonObject page = dlq.bodyAsJsonObject();
+          assertThat(page.getJsonArray("entries")).hasSize(1);
+          JsonObject entry = page.getJsonArray("entries").getJsonObject(0);
+          assertThat(entry.getString("runId")).isEqualTo(runId[0]);
+          assertThat(entry.getString("reason")).isEqualTo("rejected");
+          assertThat(entry.getJsonObject("error").getString("type")).isEqualTo("shutdown");
+          assertThat(entry.getJsonObject("error").getString("step")).isEqualTo("wait");
+          context.completeNow();
+        })));
   }
 }

@@ -49,7 +49,7 @@ final class TopologyNode implements AutoCloseable {
         "    steps:",
         "      - { name: hop, eventbus: { address: " + STEP_ADDRESS + ", timeout: 2s }, retry: none }",
         ""));
-    node = new RunningPlatform(dir, Map.of(), conf.toString());
+    node = RunningPlatform.started(dir, Map.of(), conf.toString());
     node.vertx.eventBus().<JsonObject>consumer(STEP_ADDRESS, m -> m.reply(new JsonObject().put("ok", true)));
   }
 

@@ -55,7 +55,7 @@ class WorkflowHttpTest {
         "  audit:",
         "    steps: [ { name: log, retry: none, eventbus: { address: test.place } } ]",
         ""));
-    node = new RunningPlatform(dir, Map.of(), conf.toString());
+    node = RunningPlatform.started(dir, Map.of(), conf.toString());
     node.vertx.eventBus().<JsonObject>consumer("test.place", m -> m.reply(new JsonObject().put("placed", true)));
     node.vertx.eventBus().<JsonObject>consumer("test.slow", m -> {
       inside.incrementAndGet();

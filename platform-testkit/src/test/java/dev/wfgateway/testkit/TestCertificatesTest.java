@@ -7,12 +7,18 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.junit5.VertxExtension;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.SignatureException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import javax.net.ssl.X509KeyManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,10 +67,34 @@ class TestCertificatesTest {
         certificates.rogueKey())) {
       assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
     }
-    assertThat(new PemKeyCertOptions().setCertPath(certificates.serverCert().toString())
-        .setKeyPath(certificates.serverKey().toString()).getKeyManagerFactory(vertx)).isNotNull();
-    assertThat(new PemKeyCertOptions().setCertPath(certificates.clientCert().toString())
-        .setKeyPath(certificates.clientKey().toString()).getKeyManagerFactory(vertx)).isNotNull();
+    assertThat(presented(vertx, certificates.serverCert(), certificates.serverKey()))
+        .isEqualTo(load(certificates.serverCert()));
+    assertThat(presented(vertx, certificates.clientCert(), certificates.clientKey()))
+        .isEqualTo(load(certificates.clientCert()));
+  }
+
+  /**
+   * The certificate a Vert.x TLS endpoint configured with {@code cert} and {@code key} presents,
+   * once its key is shown to be that certificate's (a signature by the one verifies with the other).
+   */
+  private static X509Certificate presented(Vertx vertx, Path cert, Path key) throws Exception {
+    X509KeyManager keys = (X509KeyManager) new PemKeyCertOptions().setCertPath(cert.toString())
+        .setKeyPath(key.toString()).getKeyManagerFactory(vertx).getKeyManagers()[0];
+    String alias = Stream.of("RSA", "EC").map(type -> keys.getServerAliases(type, null)).filter(Objects::nonNull)
+        .flatMap(Stream::of).findFirst().orElseThrow();
+    X509Certificate presented = keys.getCertificateChain(alias)[0];
+    PrivateKey privateKey = keys.getPrivateKey(alias);
+    String algorithm = "SHA256with" + ("EC".equals(privateKey.getAlgorithm()) ? "ECDSA" : privateKey.getAlgorithm());
+    byte[] data = "proof of possession".getBytes(StandardCharsets.UTF_8);
+    Signature signer = Signature.getInstance(algorithm);
+    signer.initSign(privateKey);
+    signer.update(data);
+    byte[] signature = signer.sign();
+    Signature verifier = Signature.getInstance(algorithm);
+    verifier.initVerify(presented.getPublicKey());
+    verifier.update(data);
+    assertThat(verifier.verify(signature)).as(key + " is the key of " + cert).isTrue();
+    return presented;
   }
 
   private static X509Certificate load(Path pem) throws Exception {
