@@ -111,7 +111,7 @@ final class ServiceNodes {
       return vertx.eventBus().request(address, body, options);
     }
     Pending request = new Pending(address, body, options, clock.millis() + options.getSendTimeout());
-    send(request, null);
+    send(request);
     return request.answer.future();
   }
 
@@ -119,8 +119,8 @@ final class ServiceNodes {
     return nodesByVerticle.getOrDefault(SERVED_BY.get(address), List.of());
   }
 
-  private void send(Pending request, String avoid) {
-    String node = choose(nodesOf(request.address), avoid);
+  private void send(Pending request) {
+    String node = choose(nodesOf(request.address));
     request.node = node;
     if (node != null) {
       pending.add(request);
@@ -140,14 +140,12 @@ final class ServiceNodes {
         });
   }
 
-  private String choose(List<String> nodes, String avoid) {
-    List<String> candidates = new ArrayList<>(nodes);
-    candidates.remove(avoid);
-    if (candidates.isEmpty()) {
+  private String choose(List<String> nodes) {
+    if (nodes.isEmpty()) {
       return null;
     }
-    next = (next + 1) % candidates.size();
-    return candidates.get(next);
+    next = (next + 1) % nodes.size();
+    return nodes.get(next);
   }
 
   /** Requests whose node left the cluster go to another node of the service, or fail if they cannot. */
@@ -172,7 +170,7 @@ final class ServiceNodes {
       }
       request.resent = true;
       request.options.setSendTimeout(leftMillis).addHeader(Headers.RESENT, gone);
-      send(request, gone);
+      send(request); // to another node: the one that left was forgotten above
     }
   }
 
