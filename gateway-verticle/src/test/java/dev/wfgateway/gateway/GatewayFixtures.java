@@ -6,17 +6,21 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxTestContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
-/** What the gateway's tests share: a clock moved by hand and the checks of a problem answer. */
+/** What the gateway's tests share: a clock moved by hand, the checks of a problem answer, a completing handler. */
 final class GatewayFixtures {
   private GatewayFixtures() {
   }
@@ -51,6 +55,14 @@ final class GatewayFixtures {
     public Clock withZone(ZoneId zone) {
       return this;
     }
+  }
+
+  /** A handler that checks the successful result on the test's behalf, then completes the test. */
+  static <T> Handler<AsyncResult<T>> then(VertxTestContext test, Consumer<T> check) {
+    return test.succeeding(value -> test.verify(() -> {
+      check.accept(value);
+      test.completeNow();
+    }));
   }
 
   /** The problem {@code call} throws; fails when it throws none or something else. */
