@@ -6,23 +6,105 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
+import dev.wfgateway.common.config.Sha256;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
-/** What the gateway's tests share: a clock moved by hand, the checks of a problem answer, a completing handler. */
+/**
+ * What the gateway's tests share: a clock moved by hand, the checks of a problem answer, a
+ * completing handler, and the gateway deployed alone with fake platform services.
+ */
 final class GatewayFixtures {
+  static final String ACME_KEY = "acme-secret";
+  static final String GLOBEX_KEY = "globex-secret";
+  static final String ADMIN_TOKEN = "admin-secret";
+  /** The workflow acme may run; its timeout is short so that a sync submit waits 5 s past it, not more. */
+  static final String ORDERS = "orders";
+  /** A workflow only globex may run. */
+  static final String REPORTS = "reports";
+  static final Duration ORDERS_TIMEOUT = Duration.ofMillis(100);
+
   private GatewayFixtures() {
+  }
+
+  /** Two tenants (acme may run {@value #ORDERS} only), an admin token, two workflows. */
+  static JsonObject platformConfig() {
+    JsonObject step = new JsonObject().put("name", "only").put("eventbus", new JsonObject().put("address", "test.step"));
+    JsonObject workflow = new JsonObject().put("steps", new JsonArray().add(step));
+    return new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .put("admin", new JsonObject().put("tokenSha256", Sha256.hex(ADMIN_TOKEN)))
+        .put("workflows", new JsonObject()
+            .put(ORDERS, workflow.copy().put("timeout", ORDERS_TIMEOUT.toMillis() + "ms"))
+            .put(REPORTS, workflow.copy()))
+        .put("tenants", new JsonObject()
+            .put("acme", new JsonObject().put("workflows", new JsonArray().add(ORDERS))
+                .put("keys", new JsonArray().add(new JsonObject().put("id", "main").put("sha256", Sha256.hex(ACME_KEY)))))
+            .put("globex", new JsonObject()
+                .put("keys", new JsonArray().add(new JsonObject().put("id", "main").put("sha256", Sha256.hex(GLOBEX_KEY))))));
+  }
+
+  /** The gateway alone, deployed with {@code config}; a client whose default port is its port. */
+  static Future<WebClient> deployGateway(Vertx vertx, JsonObject config) {
+    GatewayVerticle gateway = new GatewayVerticle(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    return vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config))
+        .map(id -> WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+            .setDefaultPort(gateway.actualPort())));
+  }
+
+  /** A consumer standing for a platform service: records what it receives and answers as told. */
+  static final class FakeService {
+    final List<Message<JsonObject>> received = new CopyOnWriteArrayList<>();
+    private final MessageConsumer<JsonObject> consumer;
+
+    private FakeService(Vertx vertx, String address, Consumer<Message<JsonObject>> answer) {
+      consumer = vertx.eventBus().consumer(address, message -> {
+        received.add(message);
+        answer.accept(message);
+      });
+    }
+
+    static Future<FakeService> on(Vertx vertx, String address, Consumer<Message<JsonObject>> answer) {
+      FakeService service = new FakeService(vertx, address, answer);
+      return service.consumer.completion().map(service);
+    }
+
+    /** Answers every request with {@code reply}. */
+    static Future<FakeService> replying(Vertx vertx, String address, JsonObject reply) {
+      return on(vertx, address, message -> message.reply(reply));
+    }
+
+    Message<JsonObject> only() {
+      assertThat(received).hasSize(1);
+      return received.get(0);
+    }
+
+    Future<Void> stop() {
+      return consumer.unregister();
+    }
   }
 
   /** A clock the test sets and moves; never moves by itself. */
