@@ -1,6 +1,5 @@
 package dev.wfgateway.gateway;
 
-import static dev.wfgateway.gateway.GatewayFixtures.ADMIN_TOKEN;
 import static dev.wfgateway.gateway.GatewayFixtures.assertProblem;
 import static dev.wfgateway.gateway.GatewayFixtures.onlyError;
 import static dev.wfgateway.gateway.GatewayFixtures.then;
@@ -10,28 +9,18 @@ import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.NodeStatus;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.scaling.NodeReport;
-import dev.wfgateway.gateway.GatewayFixtures.FakeService;
-import dev.wfgateway.testkit.TestVertx;
+import dev.wfgateway.gateway.GatewayFixtures.DeployedGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,26 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * circuit breakers gathered from every workflow node in the node directory and reset on all of
  * them. The directory holds three nodes: n1 and n2 run workflows, n3 only the DLQ.
  */
-@ExtendWith(VertxExtension.class)
-class AdminApiTest {
-  private static Vertx vertx;
-  private static WebClient client;
-  private final List<FakeService> services = new ArrayList<>();
-
-  @BeforeAll
-  static void deploy(VertxTestContext test) {
-    vertx = TestVertx.create();
-    GatewayFixtures.deployGateway(vertx, GatewayFixtures.platformConfig()).onComplete(test.succeeding(c -> {
-      client = c;
-      test.completeNow();
-    }));
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    TestVertx.close(vertx);
-  }
-
+class AdminApiTest extends DeployedGateway {
   private static Future<AsyncMap<String, String>> directory() {
     return vertx.sharedData().getAsyncMap(NodeStatus.DIRECTORY);
   }
@@ -78,18 +48,8 @@ class AdminApiTest {
   }
 
   @AfterEach
-  void stopServices(VertxTestContext test) {
-    Future.all(services.stream().map(FakeService::stop).toList())
-        .compose(v -> directory()).compose(AsyncMap::clear)
-        .onComplete(test.succeedingThenComplete());
-  }
-
-  private Future<FakeService> replying(String address, JsonObject reply) {
-    return FakeService.replying(vertx, address, reply).onSuccess(services::add);
-  }
-
-  private static HttpRequest<Buffer> asAdmin(HttpMethod method, String uri) {
-    return client.request(method, uri).putHeader("Authorization", "Bearer " + ADMIN_TOKEN);
+  void emptyTheDirectory(VertxTestContext test) {
+    directory().compose(AsyncMap::clear).onComplete(test.succeedingThenComplete());
   }
 
   private static JsonObject breaker(String name, String tenant, String state) {
@@ -113,8 +73,8 @@ class AdminApiTest {
   /** The first reset published, once it arrives. */
   private Future<JsonObject> firstReset() {
     Promise<JsonObject> published = Promise.promise();
-    return FakeService.on(vertx, Addresses.WORKFLOW_BREAKERS_RESET, message -> published.tryComplete(message.body()))
-        .onSuccess(services::add).compose(resets -> published.future());
+    return service(Addresses.WORKFLOW_BREAKERS_RESET, message -> published.tryComplete(message.body()))
+        .compose(resets -> published.future());
   }
 
   // ---- the DLQ, across tenants
@@ -236,7 +196,7 @@ class AdminApiTest {
       "/admin/circuit-breakers/search/reset?tenant=globex | No circuit breaker named 'search' for tenant 'globex'"})
   void aResetOfNoKnownBreakerIsNotFoundAndPublishesNothing(String uri, String detail, VertxTestContext test) {
     breakersOnBothWorkflowNodes()
-        .compose(v -> FakeService.on(vertx, Addresses.WORKFLOW_BREAKERS_RESET, message -> { }).onSuccess(services::add))
+        .compose(v -> service(Addresses.WORKFLOW_BREAKERS_RESET, message -> { }))
         .compose(resets -> asAdmin(HttpMethod.POST, uri).send().map(response -> {
           test.verify(() -> {
             assertThat(assertProblem(response, ProblemType.NOT_FOUND, uri.replaceAll("\\?.*", ""))

@@ -1,6 +1,5 @@
 package dev.wfgateway.gateway;
 
-import static dev.wfgateway.gateway.GatewayFixtures.ACME_KEY;
 import static dev.wfgateway.gateway.GatewayFixtures.ADMIN_TOKEN;
 import static dev.wfgateway.gateway.GatewayFixtures.assertProblem;
 import static dev.wfgateway.gateway.GatewayFixtures.then;
@@ -12,27 +11,19 @@ import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.Sha256;
 import dev.wfgateway.common.messages.PolicyState;
 import dev.wfgateway.common.messages.RateLimitDecision;
+import dev.wfgateway.gateway.GatewayFixtures.DeployedGateway;
 import dev.wfgateway.gateway.GatewayFixtures.FakeService;
-import dev.wfgateway.testkit.TestVertx;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,52 +34,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * service request carries, and the key reload the launcher hands over. The platform services are
  * fakes on their contract addresses.
  */
-@ExtendWith(VertxExtension.class)
-class GatewayAccessTest {
+class GatewayAccessTest extends DeployedGateway {
   private static final PolicyState BURST_LEFT = new PolicyState("burst", 20, 1, 7, 1);
   private static final PolicyState BURST_GONE = new PolicyState("burst", 20, 1, 0, 1);
   private static final PolicyState SUSTAINED = new PolicyState("sustained", 1000, 900, 500, 300);
   private static final JsonObject RUN = new JsonObject().put("runId", "r1").put("status", "succeeded");
 
-  private static Vertx vertx;
-  private static WebClient client;
-  private final List<FakeService> services = new ArrayList<>();
-
-  @BeforeAll
-  static void deploy(VertxTestContext test) {
-    vertx = TestVertx.create();
-    GatewayFixtures.deployGateway(vertx, GatewayFixtures.platformConfig()).onComplete(test.succeeding(c -> {
-      client = c;
-      test.completeNow();
-    }));
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    TestVertx.close(vertx);
-  }
-
-  @AfterEach
-  void stopServices(VertxTestContext test) {
-    Future.all(services.stream().map(FakeService::stop).toList()).onComplete(test.succeedingThenComplete());
-  }
-
-  private Future<FakeService> service(String address, JsonObject reply) {
-    return FakeService.replying(vertx, address, reply).onSuccess(services::add);
-  }
-
   private static JsonObject decision(boolean allowed, Long retryAfter, PolicyState... policies) {
     return new RateLimitDecision(allowed, List.of(policies), retryAfter, RateLimitDecision.MODE_REDIS).toJson();
   }
 
-  private static HttpRequest<Buffer> asAcme(HttpMethod method, String uri) {
-    return client.request(method, uri).putHeader("Authorization", "Bearer " + ACME_KEY);
-  }
-
   /** A limiter that allows everything and a status service that knows run r1. */
   private Future<FakeService[]> allowingLimiterAndStatus() {
-    return service(Addresses.RATELIMIT_CHECK, decision(true, null, BURST_LEFT, SUSTAINED))
-        .compose(limiter -> service(Addresses.WORKFLOW_STATUS, RUN).map(status -> new FakeService[] {limiter, status}));
+    return replying(Addresses.RATELIMIT_CHECK, decision(true, null, BURST_LEFT, SUSTAINED))
+        .compose(limiter -> replying(Addresses.WORKFLOW_STATUS, RUN).map(status -> new FakeService[] {limiter, status}));
   }
 
   // ---- credentials
@@ -121,7 +80,7 @@ class GatewayAccessTest {
   @ParameterizedTest
   @ValueSource(strings = {"/admin/dlq/stats", "/admin/cluster", "/admin/circuit-breakers"})
   void anAdminRouteRefusesATenantKey(String path, VertxTestContext test) {
-    service(Addresses.DLQ_STATS, new JsonObject())
+    replying(Addresses.DLQ_STATS, new JsonObject())
         .compose(stats -> asAcme(HttpMethod.GET, path).send().map(response -> {
           test.verify(() -> {
             assertThat(assertProblem(response, ProblemType.UNAUTHORIZED, path).getString("detail"))
@@ -134,7 +93,7 @@ class GatewayAccessTest {
 
   @Test
   void theAdminTokenOpensAdminRoutes(VertxTestContext test) {
-    service(Addresses.DLQ_STATS, new JsonObject().put("total", 3))
+    replying(Addresses.DLQ_STATS, new JsonObject().put("total", 3))
         .compose(stats -> client.request(HttpMethod.GET, "/admin/dlq/stats")
             .putHeader("Authorization", "Bearer " + ADMIN_TOKEN).send())
         .onComplete(then(test, response -> {
@@ -151,7 +110,7 @@ class GatewayAccessTest {
       "POST, /v1/dlq/retry, submit", "DELETE, /v1/dlq, submit"})
   void everyTenantRouteAsksTheLimiterForItsTenantAndRouteOnce(String method, String path, String route,
       VertxTestContext test) {
-    service(Addresses.RATELIMIT_CHECK, decision(false, 1L, BURST_GONE))
+    replying(Addresses.RATELIMIT_CHECK, decision(false, 1L, BURST_GONE))
         .compose(limiter -> asAcme(HttpMethod.valueOf(method), path).send().map(response -> {
           test.verify(() -> {
             assertProblem(response, ProblemType.RATE_LIMITED, path);
@@ -164,8 +123,8 @@ class GatewayAccessTest {
 
   @Test
   void aDeniedRequestIs429WithTheLimitersHeadersAndGoesNoFurther(VertxTestContext test) {
-    service(Addresses.RATELIMIT_CHECK, decision(false, 4L, SUSTAINED, BURST_GONE))
-        .compose(limiter -> service(Addresses.WORKFLOW_STATUS, RUN))
+    replying(Addresses.RATELIMIT_CHECK, decision(false, 4L, SUSTAINED, BURST_GONE))
+        .compose(limiter -> replying(Addresses.WORKFLOW_STATUS, RUN))
         .compose(status -> asAcme(HttpMethod.GET, "/v1/runs/r1").send().map(response -> {
           test.verify(() -> {
             JsonObject problem = assertProblem(response, ProblemType.RATE_LIMITED, "/v1/runs/r1");

@@ -1,6 +1,5 @@
 package dev.wfgateway.gateway;
 
-import static dev.wfgateway.gateway.GatewayFixtures.ACME_KEY;
 import static dev.wfgateway.gateway.GatewayFixtures.ORDERS;
 import static dev.wfgateway.gateway.GatewayFixtures.ORDERS_TIMEOUT;
 import static dev.wfgateway.gateway.GatewayFixtures.REPORTS;
@@ -14,10 +13,9 @@ import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.messages.PolicyState;
 import dev.wfgateway.common.messages.RateLimitDecision;
+import dev.wfgateway.gateway.GatewayFixtures.DeployedGateway;
 import dev.wfgateway.gateway.GatewayFixtures.FakeService;
-import dev.wfgateway.testkit.TestVertx;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -26,19 +24,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,52 +39,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  * answered as sent, failures that are not problems answered without their text, a missing service
  * and a silent one answered 503.
  */
-@ExtendWith(VertxExtension.class)
-class GatewayBackendAnswersTest {
+class GatewayBackendAnswersTest extends DeployedGateway {
   /** How much longer than the workflow's timeout a sync submit waits for the workflow service. */
   private static final Duration SYNC_MARGIN = Duration.ofSeconds(5);
 
-  private static Vertx vertx;
-  private static WebClient client;
-  private final List<FakeService> services = new ArrayList<>();
-
+  /** The limiter allows everything, for every test of the class. */
   @BeforeAll
-  static void deploy(VertxTestContext test) {
-    vertx = TestVertx.create();
+  static void allowEverything(VertxTestContext test) {
     JsonObject allowed = new RateLimitDecision(true, List.of(new PolicyState("reads", 100, 1, 99, 1)), null,
         RateLimitDecision.MODE_REDIS).toJson();
-    GatewayFixtures.deployGateway(vertx, GatewayFixtures.platformConfig())
-        .compose(c -> FakeService.replying(vertx, Addresses.RATELIMIT_CHECK, allowed).map(c))
-        .onComplete(test.succeeding(c -> {
-          client = c;
-          test.completeNow();
-        }));
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    TestVertx.close(vertx);
-  }
-
-  @AfterEach
-  void stopServices(VertxTestContext test) {
-    Future.all(services.stream().map(FakeService::stop).toList()).onComplete(test.succeedingThenComplete());
-  }
-
-  private Future<FakeService> service(String address, Consumer<Message<JsonObject>> answer) {
-    return FakeService.on(vertx, address, answer).onSuccess(services::add);
-  }
-
-  private Future<FakeService> replying(String address, JsonObject reply) {
-    return service(address, message -> message.reply(reply));
+    FakeService.on(vertx, Addresses.RATELIMIT_CHECK, message -> message.reply(allowed))
+        .onComplete(test.succeedingThenComplete());
   }
 
   private Future<FakeService> failing(String address, Problem problem) {
     return service(address, message -> message.fail(problem.status(), problem.toJson().encode()));
-  }
-
-  private static HttpRequest<Buffer> asAcme(HttpMethod method, String uri) {
-    return client.request(method, uri).putHeader("Authorization", "Bearer " + ACME_KEY);
   }
 
   private static Future<HttpResponse<Buffer>> submit(String body, String... headers) {

@@ -19,19 +19,28 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import dev.wfgateway.testkit.TestVertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What the gateway's tests share: a clock moved by hand, the checks of a problem answer, a
@@ -67,12 +76,55 @@ final class GatewayFixtures {
                 .put("keys", new JsonArray().add(new JsonObject().put("id", "main").put("sha256", Sha256.hex(GLOBEX_KEY))))));
   }
 
-  /** The gateway alone, deployed with {@code config}; a client whose default port is its port. */
-  static Future<WebClient> deployGateway(Vertx vertx, JsonObject config) {
-    GatewayVerticle gateway = new GatewayVerticle(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    return vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config))
-        .map(id -> WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-            .setDefaultPort(gateway.actualPort())));
+  /**
+   * Base of the tests of the gateway deployed alone with {@link #platformConfig()}, once per class,
+   * and fake services that each test registers through {@link #service} and that stop after it.
+   */
+  @ExtendWith(VertxExtension.class)
+  abstract static class DeployedGateway {
+    static Vertx vertx;
+    static WebClient client;
+    private final List<FakeService> services = new ArrayList<>();
+
+    @BeforeAll
+    static void deploy(VertxTestContext test) {
+      vertx = TestVertx.create();
+      GatewayVerticle gateway = new GatewayVerticle(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+      vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(platformConfig()))
+          .onComplete(test.succeeding(id -> {
+            client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+                .setDefaultPort(gateway.actualPort()));
+            test.completeNow();
+          }));
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+      TestVertx.close(vertx);
+    }
+
+    @AfterEach
+    void stopServices(VertxTestContext test) {
+      Future.all(services.stream().map(FakeService::stop).toList()).onComplete(test.succeedingThenComplete());
+      services.clear();
+    }
+
+    /** A fake service on {@code address} for this test. */
+    Future<FakeService> service(String address, Consumer<Message<JsonObject>> answer) {
+      return FakeService.on(vertx, address, answer).onSuccess(services::add);
+    }
+
+    Future<FakeService> replying(String address, JsonObject reply) {
+      return service(address, message -> message.reply(reply));
+    }
+
+    static HttpRequest<Buffer> asAcme(HttpMethod method, String uri) {
+      return client.request(method, uri).putHeader("Authorization", "Bearer " + ACME_KEY);
+    }
+
+    static HttpRequest<Buffer> asAdmin(HttpMethod method, String uri) {
+      return client.request(method, uri).putHeader("Authorization", "Bearer " + ADMIN_TOKEN);
+    }
   }
 
   /** A consumer standing for a platform service: records what it receives and answers as told. */
@@ -90,11 +142,6 @@ final class GatewayFixtures {
     static Future<FakeService> on(Vertx vertx, String address, Consumer<Message<JsonObject>> answer) {
       FakeService service = new FakeService(vertx, address, answer);
       return service.consumer.completion().map(service);
-    }
-
-    /** Answers every request with {@code reply}. */
-    static Future<FakeService> replying(Vertx vertx, String address, JsonObject reply) {
-      return on(vertx, address, message -> message.reply(reply));
     }
 
     Message<JsonObject> only() {

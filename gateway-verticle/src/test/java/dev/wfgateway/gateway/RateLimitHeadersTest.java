@@ -60,22 +60,20 @@ class RateLimitHeadersTest {
     return new RateLimitDecision(true, List.of(policies), null, RateLimitDecision.MODE_REDIS);
   }
 
+  /** {@code tightest} is the tightest of the two, in whichever order the limiter listed them. */
+  private static void assertTightest(PolicyState tightest, PolicyState other) {
+    assertThat(RateLimitHeaders.tightest(decision(other, tightest))).isEqualTo(tightest);
+    assertThat(RateLimitHeaders.tightest(decision(tightest, other))).isEqualTo(tightest);
+  }
+
   @Test
   void theTightestPolicyIsTheOneWithFewestRemaining() {
-    PolicyState burst = new PolicyState("burst", 20, 1, 3, 1);
-    PolicyState sustained = new PolicyState("sustained", 1000, 900, 400, 600);
-
-    assertThat(RateLimitHeaders.tightest(decision(sustained, burst))).isEqualTo(burst);
-    assertThat(RateLimitHeaders.tightest(decision(burst, sustained))).isEqualTo(burst);
+    assertTightest(new PolicyState("burst", 20, 1, 3, 1), new PolicyState("sustained", 1000, 900, 400, 600));
   }
 
   @Test
   void betweenEquallyRemainingPoliciesTheOneThatFreesLastIsTightest() {
-    PolicyState soon = new PolicyState("soon", 10, 1, 0, 1);
-    PolicyState late = new PolicyState("late", 100, 900, 0, 850);
-
-    assertThat(RateLimitHeaders.tightest(decision(soon, late))).isEqualTo(late);
-    assertThat(RateLimitHeaders.tightest(decision(late, soon))).isEqualTo(late);
+    assertTightest(new PolicyState("late", 100, 900, 0, 850), new PolicyState("soon", 10, 1, 0, 1));
   }
 
   @Test
