@@ -26,7 +26,7 @@ final class AllowedMethods {
   AllowedMethods(Router router) {
     for (Route route : router.getRoutes()) {
       if (isEndpoint(route)) {
-        routes.add(new PathMethods(pattern(route.getPath()), route.methods()));
+        routes.add(new PathMethods(pattern(route), route.methods()));
       }
     }
   }
@@ -36,8 +36,12 @@ final class AllowedMethods {
     return route.getPath() != null && route.methods() != null && !route.methods().isEmpty();
   }
 
-  /** {@code /v1/dlq/:id} matches one segment where {@code :id} stands; a trailing {@code *} matches the rest. */
-  private static Pattern pattern(String path) {
+  /**
+   * {@code /v1/dlq/:id} matches one segment where {@code :id} stands; a path mounted with a trailing
+   * {@code *} (which Vert.x keeps without it, as a path that is not exact) matches the rest.
+   */
+  private static Pattern pattern(Route route) {
+    String path = route.getPath();
     StringBuilder regex = new StringBuilder();
     var parameters = PARAMETER.matcher(path);
     int last = 0;
@@ -45,11 +49,9 @@ final class AllowedMethods {
       regex.append(Pattern.quote(path.substring(last, parameters.start()))).append("[^/]+");
       last = parameters.end();
     }
-    String rest = path.substring(last);
-    if (rest.endsWith("*")) {
-      regex.append(Pattern.quote(rest.substring(0, rest.length() - 1))).append(".*");
-    } else {
-      regex.append(Pattern.quote(rest));
+    regex.append(Pattern.quote(path.substring(last)));
+    if (!route.isExactPath()) {
+      regex.append(".*");
     }
     return Pattern.compile(regex.toString());
   }

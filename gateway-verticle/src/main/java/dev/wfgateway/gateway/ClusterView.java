@@ -19,15 +19,15 @@ import java.util.TreeSet;
  * verticles it runs and its health. A member that has not reported yet is {@code UNKNOWN}; a
  * report whose node left the cluster is ignored (its entry expires by itself).
  */
-final class ClusterView {
+final class ClusterView implements LiveNodes {
   private final Vertx vertx;
 
   ClusterView(Vertx vertx) {
     this.vertx = vertx;
   }
 
-  /** Reports of the live members, optionally only those running {@code verticle}. */
-  Future<List<NodeReport>> reports(String verticle) {
+  @Override
+  public Future<List<NodeReport>> reports(String verticle) {
     return vertx.sharedData().<String, String>getAsyncMap(NodeStatus.DIRECTORY).compose(AsyncMap::entries)
         .map(entries -> {
           Set<String> members = members(entries);
@@ -59,7 +59,8 @@ final class ClusterView {
         });
   }
 
-  boolean clustered() {
+  @Override
+  public boolean clustered() {
     return vertx.isClustered();
   }
 
@@ -67,7 +68,8 @@ final class ClusterView {
    * The ids of the cluster's live members, as this node's cluster manager knows them now; call when
    * clustered. The one use of Vert.x's internal API here: the public API has no membership view.
    */
-  Set<String> members() {
+  @Override
+  public Set<String> members() {
     return Set.copyOf(((VertxInternal) vertx).clusterManager().getNodes());
   }
 

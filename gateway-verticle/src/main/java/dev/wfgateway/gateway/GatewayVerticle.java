@@ -58,7 +58,8 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     PlatformConfig config = PlatformConfig.fromJson(config());
     HttpConfig http = config.http();
-    Credentials credentials = new Credentials(config, Clock.systemUTC());
+    Clock clock = Clock.systemUTC();
+    Credentials credentials = new Credentials(config, clock);
     vertx.eventBus().<JsonObject>localConsumer(RELOAD_KEYS, message -> {
       try {
         credentials.reload(PlatformConfig.fromJson(message.body()));
@@ -80,7 +81,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     return vertx.executeBlocking(GatewayVerticle::openApiDocument)
         .compose(openApi -> {
-          router = routes(config, credentials, openApi);
+          router = routes(config, credentials, clock, openApi);
           InvalidRequests invalid = new InvalidRequests();
           return vertx.createHttpServer(options).requestHandler(invalid.guarding(router))
               .invalidRequestHandler(invalid::undecodable).listen();
@@ -88,7 +89,7 @@ public final class GatewayVerticle extends VerticleBase {
         .onSuccess(s -> server = s);
   }
 
-  private Router routes(PlatformConfig config, Credentials credentials, Buffer openApi) {
+  private Router routes(PlatformConfig config, Credentials credentials, Clock clock, Buffer openApi) {
     Router router = Router.router(vertx);
     router.route().handler(this::tagRequest);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
@@ -103,7 +104,7 @@ public final class GatewayVerticle extends VerticleBase {
     ClusterView cluster = new ClusterView(vertx);
     ScalingSignal scaling = new ScalingSignal(cluster, new ScalingPolicy(config.scaling()), registry);
     scalingTimer = vertx.setPeriodic(SCALING_REFRESH_MILLIS, id -> scaling.decide());
-    serviceNodes = new ServiceNodes(vertx, cluster);
+    serviceNodes = new ServiceNodes(vertx, cluster, clock);
     serviceNodes.start();
     PlatformServices services = new PlatformServices(serviceNodes);
     AdminApi admin = new AdminApi(credentials, services, cluster, scaling);

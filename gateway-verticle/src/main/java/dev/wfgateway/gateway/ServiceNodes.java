@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,7 +46,8 @@ final class ServiceNodes {
       Addresses.RATELIMIT_CHECK, Addresses.DLQ_QUERY, Addresses.DLQ_STATS);
 
   private final Vertx vertx;
-  private final ClusterView cluster;
+  private final LiveNodes cluster;
+  private final Clock clock;
   private final Set<Pending> pending = new HashSet<>();
   private Map<String, List<String>> nodesByVerticle = Map.of();
   private int next;
@@ -56,35 +58,42 @@ final class ServiceNodes {
     final String address;
     final JsonObject body;
     final DeliveryOptions options;
-    final long deadlineNanos;
+    final long deadlineMillis;
     final Promise<Message<JsonObject>> answer = Promise.promise();
     String node;
     boolean resent;
 
-    Pending(String address, JsonObject body, DeliveryOptions options) {
+    Pending(String address, JsonObject body, DeliveryOptions options, long deadlineMillis) {
       this.address = address;
       this.body = body;
       this.options = options;
-      this.deadlineNanos = System.nanoTime() + options.getSendTimeout() * 1_000_000;
+      this.deadlineMillis = deadlineMillis;
     }
   }
 
-  ServiceNodes(Vertx vertx, ClusterView cluster) {
+  /** {@code clock} tells how much of its timeout a request has left when it must be resent. */
+  ServiceNodes(Vertx vertx, LiveNodes cluster, Clock clock) {
     this.vertx = vertx;
     this.cluster = cluster;
+    this.clock = clock;
   }
 
   void start() {
     if (!cluster.clustered()) {
       return;
     }
-    refreshTimer = vertx.setPeriodic(1, REFRESH_MILLIS, id -> cluster.reports(null).onSuccess(this::learn));
+    refreshTimer = vertx.setPeriodic(1, REFRESH_MILLIS, id -> refresh());
     watchTimer = vertx.setPeriodic(WATCH_MILLIS, id -> watch());
   }
 
   void stop() {
     vertx.cancelTimer(refreshTimer);
     vertx.cancelTimer(watchTimer);
+  }
+
+  /** Learns from the node directory which nodes run which verticles. */
+  Future<Void> refresh() {
+    return cluster.reports(null).onSuccess(this::learn).mapEmpty();
   }
 
   private void learn(List<NodeReport> reports) {
@@ -101,8 +110,8 @@ final class ServiceNodes {
     if (!SERVED_BY.containsKey(address)) {
       return vertx.eventBus().request(address, body, options);
     }
-    Pending request = new Pending(address, body, options);
-    send(request, null);
+    Pending request = new Pending(address, body, options, clock.millis() + options.getSendTimeout());
+    send(request);
     return request.answer.future();
   }
 
@@ -110,8 +119,8 @@ final class ServiceNodes {
     return nodesByVerticle.getOrDefault(SERVED_BY.get(address), List.of());
   }
 
-  private void send(Pending request, String avoid) {
-    String node = choose(nodesOf(request.address), avoid);
+  private void send(Pending request) {
+    String node = choose(nodesOf(request.address));
     request.node = node;
     if (node != null) {
       pending.add(request);
@@ -131,18 +140,16 @@ final class ServiceNodes {
         });
   }
 
-  private String choose(List<String> nodes, String avoid) {
-    List<String> candidates = new ArrayList<>(nodes);
-    candidates.remove(avoid);
-    if (candidates.isEmpty()) {
+  private String choose(List<String> nodes) {
+    if (nodes.isEmpty()) {
       return null;
     }
-    next = (next + 1) % candidates.size();
-    return candidates.get(next);
+    next = (next + 1) % nodes.size();
+    return nodes.get(next);
   }
 
   /** Requests whose node left the cluster go to another node of the service, or fail if they cannot. */
-  private void watch() {
+  void watch() {
     if (pending.isEmpty()) {
       return;
     }
@@ -154,7 +161,7 @@ final class ServiceNodes {
       pending.remove(request);
       String gone = request.node;
       forget(gone);
-      long leftMillis = (request.deadlineNanos - System.nanoTime()) / 1_000_000;
+      long leftMillis = request.deadlineMillis - clock.millis();
       if (request.resent || leftMillis <= 0 || !RESENDABLE.contains(request.address)
           || nodesOf(request.address).isEmpty()) {
         request.node = "";
@@ -163,7 +170,7 @@ final class ServiceNodes {
       }
       request.resent = true;
       request.options.setSendTimeout(leftMillis).addHeader(Headers.RESENT, gone);
-      send(request, gone);
+      send(request); // to another node: the one that left was forgotten above
     }
   }
 

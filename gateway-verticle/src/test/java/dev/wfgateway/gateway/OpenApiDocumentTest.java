@@ -1,24 +1,22 @@
 package dev.wfgateway.gateway;
 
+import static dev.wfgateway.gateway.GatewayFixtures.then;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.ProblemType;
-import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.TestVertx;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.json.schema.OutputUnit;
-import io.vertx.json.schema.SchemaRepository;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import io.vertx.openapi.contract.OpenAPIVersion;
 import io.vertx.core.json.pointer.JsonPointer;
 import java.util.ArrayList;
@@ -31,22 +29,28 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.yaml.snakeyaml.Yaml;
 
 /** The served OpenAPI document is a valid OpenAPI 3.1 contract and describes exactly the routes the router serves. */
+@ExtendWith(VertxExtension.class)
 class OpenApiDocumentTest {
   private static Vertx vertx;
   private static GatewayVerticle gateway;
   private static JsonObject document;
 
   @BeforeAll
-  static void start() {
+  static void start(VertxTestContext test) {
     vertx = TestVertx.create();
     gateway = new GatewayVerticle(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     JsonObject config = new JsonObject().put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0));
-    Await.result(vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)));
-    document = new JsonObject(Json.encode(new Yaml().<Object>load(Await.result(vertx.executeBlocking(
-        GatewayVerticle::openApiDocument)).toString())));
+    vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config))
+        .compose(id -> vertx.executeBlocking(() -> new JsonObject(Json.encode(new Yaml().<Object>load(
+            GatewayVerticle.openApiDocument().toString())))))
+        .onComplete(test.succeeding(parsed -> {
+          document = parsed;
+          test.completeNow();
+        }));
   }
 
   @AfterAll
@@ -61,26 +65,28 @@ class OpenApiDocumentTest {
    * ({@code application/problem+json}, {@code application/yaml}), which says nothing about the document.
    */
   @Test
-  void theDocumentIsAValidOpenApi31Contract() {
+  void theDocumentIsAValidOpenApi31Contract(VertxTestContext test) {
     OpenAPIVersion version = OpenAPIVersion.fromContract(document);
-    SchemaRepository repository = Await.result(version.getRepository(vertx, "app:///"));
-    OutputUnit result = Await.result(version.validateContract(vertx, repository, document));
-
     assertThat(version).isEqualTo(OpenAPIVersion.V3_1);
-    assertThat(result.getValid()).as("meta-schema errors: %s", result.getErrors()).isTrue();
-    Await.result(version.resolve(vertx, repository, document));
+    version.getRepository(vertx, "app:///")
+        .compose(repository -> version.validateContract(vertx, repository, document).map(result -> {
+          test.verify(() -> assertThat(result.getValid()).as("meta-schema errors: %s", result.getErrors()).isTrue());
+          return repository;
+        }))
+        .compose(repository -> version.resolve(vertx, repository, document))
+        .onComplete(test.succeedingThenComplete());
   }
 
   /** The control for the test above: the same validation rejects a document that breaks the meta-schema. */
   @Test
-  void theValidationRejectsABrokenDocument() {
+  void theValidationRejectsABrokenDocument(VertxTestContext test) {
     JsonObject broken = document.copy();
     broken.remove("info");
     broken.getJsonObject("paths").getJsonObject("/health").getJsonObject("get").put("responses", 5);
     OpenAPIVersion version = OpenAPIVersion.fromContract(broken);
-    SchemaRepository repository = Await.result(version.getRepository(vertx, "app:///"));
-
-    assertThat(Await.result(version.validateContract(vertx, repository, broken)).getValid()).isFalse();
+    version.getRepository(vertx, "app:///")
+        .compose(repository -> version.validateContract(vertx, repository, broken))
+        .onComplete(then(test, result -> assertThat(result.getValid()).isFalse()));
   }
 
   @Test
@@ -160,15 +166,18 @@ class OpenApiDocumentTest {
   }
 
   @Test
-  void theDocumentIsServedAsYamlToAnyone() throws Exception {
+  void theDocumentIsServedAsYamlToAnyone(VertxTestContext test) {
     WebClient client = WebClient.create(vertx);
-    HttpResponse<Buffer> response = Await.result(client.request(HttpMethod.GET, gateway.actualPort(), "127.0.0.1",
-        GatewayVerticle.OPENAPI_PATH).send());
-
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.getHeader("Content-Type")).isEqualTo("application/yaml");
-    assertThat(response.body()).isEqualTo(GatewayVerticle.openApiDocument());
-    client.close();
+    client.request(HttpMethod.GET, gateway.actualPort(), "127.0.0.1", GatewayVerticle.OPENAPI_PATH).send()
+        .compose(response -> vertx.executeBlocking(GatewayVerticle::openApiDocument).map(served -> {
+          test.verify(() -> {
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.getHeader("Content-Type")).isEqualTo("application/yaml");
+            assertThat(response.body()).isEqualTo(served);
+          });
+          return served;
+        }))
+        .onComplete(test.succeedingThenComplete());
   }
 
   /** {@code /v1/dlq/:id} as OpenAPI writes it: {@code /v1/dlq/{id}}. */
