@@ -1,5 +1,6 @@
 package dev.wfgateway.gateway;
 
+import static dev.wfgateway.gateway.GatewayFixtures.ACME_KEY;
 import static dev.wfgateway.gateway.GatewayFixtures.ADMIN_TOKEN;
 import static dev.wfgateway.gateway.GatewayFixtures.assertProblem;
 import static dev.wfgateway.gateway.GatewayFixtures.then;
@@ -7,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.Headers;
+import dev.wfgateway.common.MetricNames;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.Sha256;
 import dev.wfgateway.common.messages.PolicyState;
@@ -99,6 +101,33 @@ class GatewayAccessTest extends DeployedGateway {
         .onComplete(then(test, response -> {
           assertThat(response.statusCode()).isEqualTo(200);
           assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("total", 3));
+        }));
+  }
+
+  @Test
+  void metricsAreOpenToAnyoneByDefault(VertxTestContext test) {
+    client.request(HttpMethod.GET, "/metrics").send().onComplete(then(test, response ->
+        assertThat(response.statusCode()).isEqualTo(200)));
+  }
+
+  /** A second gateway, configured so, serves its metrics to the admin token only; it is undeployed after. */
+  @Test
+  void metricsConfiguredPrivateNeedTheAdminToken(VertxTestContext test) {
+    JsonObject config = GatewayFixtures.platformConfig();
+    config.getJsonObject("http").put("publicMetrics", false);
+    deployGateway(config).compose(gateway -> gateway.client().request(HttpMethod.GET, "/metrics").send()
+            .compose(anonymous -> gateway.client().request(HttpMethod.GET, "/metrics")
+                .putHeader("Authorization", "Bearer " + ACME_KEY).send()
+                .compose(tenant -> gateway.client().request(HttpMethod.GET, "/metrics")
+                    .putHeader("Authorization", "Bearer " + ADMIN_TOKEN).send()
+                    .map(admin -> List.of(anonymous, tenant, admin))))
+            .compose(answers -> vertx.undeploy(gateway.id()).map(answers)))
+        .onComplete(then(test, answers -> {
+          assertProblem(answers.get(0), ProblemType.UNAUTHORIZED, "/metrics");
+          assertThat(assertProblem(answers.get(1), ProblemType.UNAUTHORIZED, "/metrics").getString("detail"))
+              .isEqualTo("Admin routes need the admin token");
+          assertThat(answers.get(2).statusCode()).isEqualTo(200);
+          assertThat(answers.get(2).bodyAsString()).contains(MetricNames.SCALING_DESIRED_REPLICAS.replace('.', '_'));
         }));
   }
 

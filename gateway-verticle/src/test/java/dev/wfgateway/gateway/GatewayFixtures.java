@@ -86,16 +86,24 @@ final class GatewayFixtures {
     static WebClient client;
     private final List<FakeService> services = new ArrayList<>();
 
+    /** A gateway deployed with some configuration: its deployment id and a client whose default port is its port. */
+    record Deployment(String id, WebClient client) {
+    }
+
     @BeforeAll
     static void deploy(VertxTestContext test) {
       vertx = TestVertx.create();
+      deployGateway(platformConfig()).onComplete(test.succeeding(deployment -> {
+        client = deployment.client();
+        test.completeNow();
+      }));
+    }
+
+    static Future<Deployment> deployGateway(JsonObject config) {
       GatewayVerticle gateway = new GatewayVerticle(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-      vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(platformConfig()))
-          .onComplete(test.succeeding(id -> {
-            client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-                .setDefaultPort(gateway.actualPort()));
-            test.completeNow();
-          }));
+      return vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config))
+          .map(id -> new Deployment(id, WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+              .setDefaultPort(gateway.actualPort()))));
     }
 
     @AfterAll
