@@ -6,6 +6,7 @@ import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.ConfigException;
 import dev.wfgateway.common.config.HttpConfig;
 import dev.wfgateway.common.config.PlatformConfig;
+import dev.wfgateway.common.service.MessageCodecs;
 import dev.wfgateway.common.scaling.ScalingPolicy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -56,6 +57,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    MessageCodecs.register(vertx.eventBus());
     PlatformConfig config = PlatformConfig.fromJson(config());
     HttpConfig http = config.http();
     Clock clock = Clock.systemUTC();

@@ -2,10 +2,10 @@ package dev.wfgateway.gateway;
 
 import dev.wfgateway.common.Headers;
 import dev.wfgateway.common.ProblemException;
+import dev.wfgateway.common.service.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -23,12 +23,16 @@ final class PlatformServices {
   }
 
   Future<JsonObject> request(RoutingContext ctx, String address, JsonObject body, Duration timeout) {
-    return requestMessage(ctx, address, body, timeout, Map.of()).map(Message::body);
+    return serviceNodes.request(address, body, options(ctx, timeout, Map.of())).map(reply -> (JsonObject) reply.body());
   }
 
-  /** The whole reply, for callers that read its headers; {@code headers} travel with the request. */
-  Future<Message<JsonObject>> requestMessage(RoutingContext ctx, String address, JsonObject body, Duration timeout,
+  /** A request to a typed service's {@code endpoint}; {@code headers} travel with it. */
+  <Q, R> Future<R> call(RoutingContext ctx, Endpoint<Q, R> endpoint, Q body, Duration timeout,
       Map<String, String> headers) {
+    return endpoint.request(serviceNodes, body, options(ctx, timeout, headers));
+  }
+
+  private static DeliveryOptions options(RoutingContext ctx, Duration timeout, Map<String, String> headers) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
     headers.forEach(options::addHeader);
     String requestId = ctx.get(REQUEST_ID_KEY);
@@ -39,7 +43,7 @@ final class PlatformServices {
     if (traceparent != null) {
       options.addHeader(Headers.TRACEPARENT, traceparent);
     }
-    return serviceNodes.request(address, body, options);
+    return options;
   }
 
   /** Answers the service's reply as the response body with {@code status}, or its problem. */

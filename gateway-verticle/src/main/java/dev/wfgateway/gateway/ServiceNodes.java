@@ -6,12 +6,12 @@ import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.scaling.NodeReport;
+import dev.wfgateway.common.service.Requester;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +33,7 @@ import java.util.Set;
  * live cluster membership. While a service has no known node (a node just started, or no
  * cluster), its requests go to the contract address and the event bus picks.
  */
-final class ServiceNodes {
+final class ServiceNodes implements Requester {
   static final long REFRESH_MILLIS = 1_000;
   static final long WATCH_MILLIS = 200;
   /** The verticle that serves each address this routes. */
@@ -56,14 +56,14 @@ final class ServiceNodes {
 
   private static final class Pending {
     final String address;
-    final JsonObject body;
+    final Object body;
     final DeliveryOptions options;
     final long deadlineMillis;
-    final Promise<Message<JsonObject>> answer = Promise.promise();
+    final Promise<Message<Object>> answer = Promise.promise();
     String node;
     boolean resent;
 
-    Pending(String address, JsonObject body, DeliveryOptions options, long deadlineMillis) {
+    Pending(String address, Object body, DeliveryOptions options, long deadlineMillis) {
       this.address = address;
       this.body = body;
       this.options = options;
@@ -106,7 +106,8 @@ final class ServiceNodes {
   }
 
   /** A request to {@code address}: through one chosen node when it is an address this routes. */
-  Future<Message<JsonObject>> request(String address, JsonObject body, DeliveryOptions options) {
+  @Override
+  public Future<Message<Object>> request(String address, Object body, DeliveryOptions options) {
     if (!SERVED_BY.containsKey(address)) {
       return vertx.eventBus().request(address, body, options);
     }
@@ -125,7 +126,7 @@ final class ServiceNodes {
     if (node != null) {
       pending.add(request);
     }
-    vertx.eventBus().<JsonObject>request(node == null ? request.address : Addresses.onNode(request.address, node),
+    vertx.eventBus().request(node == null ? request.address : Addresses.onNode(request.address, node),
             request.body, request.options)
         .onComplete(ar -> {
           if (request.node != null && !request.node.equals(node)) {

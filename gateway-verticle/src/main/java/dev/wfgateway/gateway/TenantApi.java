@@ -7,12 +7,13 @@ import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.config.TenantConfig;
 import dev.wfgateway.common.config.WorkflowDefinition;
-import dev.wfgateway.common.messages.RateLimitDecision;
 import dev.wfgateway.common.messages.RateLimitRequest;
 import dev.wfgateway.common.messages.RunSource;
 import dev.wfgateway.common.messages.RunStatus;
 import dev.wfgateway.common.messages.RunStatusRequest;
 import dev.wfgateway.common.messages.SubmitRunRequest;
+import dev.wfgateway.common.service.RateLimitService;
+import dev.wfgateway.common.service.WorkflowService;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -47,8 +48,10 @@ final class TenantApi {
     router.post("/v1/workflows/:workflow/runs").handler(this::authenticate).handler(rateLimited(ROUTE_SUBMIT))
         .handler(this::submitRun);
     router.get("/v1/runs/:runId").handler(this::authenticate).handler(rateLimited(ROUTE_READ))
-        .handler(ctx -> services.forward(ctx, Addresses.WORKFLOW_STATUS,
-            new RunStatusRequest(tenant(ctx).name(), ctx.pathParam("runId")).toJson(), SERVICE_TIMEOUT, 200));
+        .handler(ctx -> services.call(ctx, WorkflowService.STATUS,
+                new RunStatusRequest(tenant(ctx).name(), ctx.pathParam("runId")), SERVICE_TIMEOUT, Map.of())
+            .onSuccess(run -> ctx.response().putHeader("Content-Type", "application/json").end(run.toJson().encode()))
+            .onFailure(e -> ProblemResponses.fail(ctx, e)));
     router.get("/v1/dlq").handler(this::authenticate).handler(rateLimited(ROUTE_READ))
         .handler(ctx -> services.forward(ctx, Addresses.DLQ_QUERY,
             RequestInput.page(ctx,
@@ -97,10 +100,10 @@ final class TenantApi {
     Duration lockWait = definition.lock() == null ? Duration.ZERO : definition.lock().maxWait();
     Duration timeout = async ? SERVICE_TIMEOUT : definition.timeout().plus(lockWait).plus(SYNC_MARGIN);
     String runId = UUID.randomUUID().toString();
-    services.requestMessage(ctx, Addresses.WORKFLOW_SUBMIT, request.toJson(), timeout, Map.of(Headers.RUN_ID, runId))
-        .onSuccess(PlatformServices.answering(ctx, reply -> {
-          JsonObject run = reply.body();
-          if ("true".equals(reply.headers().get(Headers.IDEMPOTENT_REPLAYED))) {
+    services.call(ctx, WorkflowService.SUBMIT, request, timeout, Map.of(Headers.RUN_ID, runId))
+        .onSuccess(PlatformServices.answering(ctx, submitted -> {
+          JsonObject run = submitted.run();
+          if (submitted.replayed()) {
             ctx.response().putHeader("Idempotent-Replayed", "true");
           }
           // A queued record answers an async submit, the replay of one included; so does a running one
@@ -128,9 +131,8 @@ final class TenantApi {
   }
 
   private Handler<RoutingContext> rateLimited(String route) {
-    return ctx -> services.request(ctx, Addresses.RATELIMIT_CHECK,
-            new RateLimitRequest(tenant(ctx).name(), route, 1).toJson(), SERVICE_TIMEOUT)
-        .map(RateLimitDecision::fromJson)
+    return ctx -> services.call(ctx, RateLimitService.CHECK, new RateLimitRequest(tenant(ctx).name(), route, 1),
+            SERVICE_TIMEOUT, Map.of())
         .onSuccess(decision -> {
           RateLimitHeaders.apply(ctx.response(), decision);
           if (decision.allowed()) {

@@ -10,6 +10,7 @@ import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.Headers;
 import dev.wfgateway.common.MetricNames;
 import dev.wfgateway.common.ProblemType;
+import dev.wfgateway.common.messages.RunRecord;
 import dev.wfgateway.common.config.Sha256;
 import dev.wfgateway.common.messages.PolicyState;
 import dev.wfgateway.common.messages.RateLimitDecision;
@@ -40,7 +41,8 @@ class GatewayAccessTest extends DeployedGateway {
   private static final PolicyState BURST_LEFT = new PolicyState("burst", 20, 1, 7, 1);
   private static final PolicyState BURST_GONE = new PolicyState("burst", 20, 1, 0, 1);
   private static final PolicyState SUSTAINED = new PolicyState("sustained", 1000, 900, 500, 300);
-  private static final JsonObject RUN = new JsonObject().put("runId", "r1").put("status", "succeeded");
+  private static final JsonObject RUN = RunRecord
+      .queued("r1", "acme", "orders", new JsonObject(), "2026-12-01T10:00:00Z").toJson().put("status", "succeeded");
 
   private static JsonObject decision(boolean allowed, Long retryAfter, PolicyState... policies) {
     return new RateLimitDecision(allowed, List.of(policies), retryAfter, RateLimitDecision.MODE_REDIS).toJson();

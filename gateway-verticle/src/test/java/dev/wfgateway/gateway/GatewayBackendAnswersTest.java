@@ -11,6 +11,7 @@ import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.Headers;
 import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemType;
+import dev.wfgateway.common.messages.RunRecord;
 import dev.wfgateway.common.messages.PolicyState;
 import dev.wfgateway.common.messages.RateLimitDecision;
 import dev.wfgateway.gateway.GatewayFixtures.DeployedGateway;
@@ -18,7 +19,6 @@ import dev.wfgateway.gateway.GatewayFixtures.FakeService;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,8 +65,10 @@ class GatewayBackendAnswersTest extends DeployedGateway {
     return request.sendBuffer(Buffer.buffer(body));
   }
 
+  /** A whole run record, as the workflow service sends it. */
   private static JsonObject run(String status) {
-    return new JsonObject().put("runId", "run-7").put("status", status);
+    return RunRecord.queued("run-7", "acme", ORDERS, new JsonObject(), "2026-12-01T10:00:00Z").toJson()
+        .put("status", status);
   }
 
   // ---- replies
@@ -95,7 +97,7 @@ class GatewayBackendAnswersTest extends DeployedGateway {
                 assertThat(response.bodyAsJsonObject()).isEqualTo(run("succeeded"));
                 assertThat(response.getHeader("Location")).isNull();
                 assertThat(response.getHeader("Idempotent-Replayed")).isNull();
-                Message<JsonObject> sent = workflow.only();
+                GatewayFixtures.Received sent = workflow.only();
                 assertThat(sent.body()).isEqualTo(new JsonObject().put("tenant", "acme").put("workflow", ORDERS)
                     .put("input", new JsonObject().put("eventId", "e-1")).put("async", false).put("source", "http")
                     .put("redriveCount", 0).put("idempotencyKey", "key-1").put("requestId", "req-1"));

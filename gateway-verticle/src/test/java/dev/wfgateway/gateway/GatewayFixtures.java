@@ -7,6 +7,9 @@ import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.Sha256;
+import dev.wfgateway.common.messages.RateLimitRequest;
+import dev.wfgateway.common.messages.RunStatusRequest;
+import dev.wfgateway.common.messages.SubmitRunRequest;
 import dev.wfgateway.testkit.TestVertx;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -14,8 +17,10 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
@@ -118,7 +123,7 @@ final class GatewayFixtures {
     }
 
     /** A fake service on {@code address} for this test. */
-    Future<FakeService> service(String address, Consumer<Message<JsonObject>> answer) {
+    Future<FakeService> service(String address, Consumer<Received> answer) {
       return FakeService.on(vertx, address, answer).onSuccess(services::add);
     }
 
@@ -135,30 +140,67 @@ final class GatewayFixtures {
     }
   }
 
-  /** A consumer standing for a platform service: records what it receives and answers as told. */
+  /**
+   * A consumer standing for a platform service as another service would write it, in the contract
+   * JSON of DESIGN.md section 3: records what it receives and answers as told.
+   */
   static final class FakeService {
-    final List<Message<JsonObject>> received = new CopyOnWriteArrayList<>();
-    private final MessageConsumer<JsonObject> consumer;
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    private final MessageConsumer<Object> consumer;
 
-    private FakeService(Vertx vertx, String address, Consumer<Message<JsonObject>> answer) {
+    private FakeService(Vertx vertx, String address, Consumer<Received> answer) {
       consumer = vertx.eventBus().consumer(address, message -> {
-        received.add(message);
-        answer.accept(message);
+        Received request = new Received(message);
+        received.add(request);
+        answer.accept(request);
       });
     }
 
-    static Future<FakeService> on(Vertx vertx, String address, Consumer<Message<JsonObject>> answer) {
+    static Future<FakeService> on(Vertx vertx, String address, Consumer<Received> answer) {
       FakeService service = new FakeService(vertx, address, answer);
       return service.consumer.completion().map(service);
     }
 
-    Message<JsonObject> only() {
+    Received only() {
       assertThat(received).hasSize(1);
       return received.get(0);
     }
 
     Future<Void> stop() {
       return consumer.unregister();
+    }
+  }
+
+  /** A request as a JSON service sees it: the gateway's record in its contract JSON. */
+  record Received(Message<Object> message) {
+    JsonObject body() {
+      Object body = message.body();
+      if (body instanceof JsonObject json) {
+        return json;
+      } else if (body instanceof RateLimitRequest request) {
+        return request.toJson();
+      } else if (body instanceof SubmitRunRequest request) {
+        return request.toJson();
+      } else if (body instanceof RunStatusRequest request) {
+        return request.toJson();
+      }
+      throw new AssertionError("unexpected body " + body);
+    }
+
+    MultiMap headers() {
+      return message.headers();
+    }
+
+    void reply(JsonObject reply) {
+      message.reply(reply);
+    }
+
+    void reply(JsonObject reply, DeliveryOptions options) {
+      message.reply(reply, options);
+    }
+
+    void fail(int code, String text) {
+      message.fail(code, text);
     }
   }
 

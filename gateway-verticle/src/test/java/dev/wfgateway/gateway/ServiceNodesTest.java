@@ -155,11 +155,11 @@ class ServiceNodesTest {
     for (int i = 0; i < times; i++) {
       chain = chain.compose(v -> {
         int index = arrivals.size();
-        Future<Message<JsonObject>> reply = serviceNodes.request(address, new JsonObject(), options());
+        Future<Message<Object>> reply = serviceNodes.request(address, new JsonObject(), options());
         return arrival(index).compose(arrival -> {
           answer(arrival);
           return reply;
-        }).map(message -> nodes.add(message.body().getString("answeredBy"))).mapEmpty();
+        }).map(message -> nodes.add(((JsonObject) message.body()).getString("answeredBy"))).mapEmpty();
       });
     }
     return chain.map(v -> nodes);
@@ -190,14 +190,14 @@ class ServiceNodesTest {
   @Test
   void aRequestSentToTheContractAddressIsNotWatched(VertxTestContext test) {
     start().compose(v -> onLoop(() -> {
-      Future<Message<JsonObject>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options());
+      Future<Message<Object>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options());
       return arrival(0).compose(first -> {
         leaves("n1", Duration.ofMillis(1));
         answer(first);
         return reply;
       });
     })).onComplete(test.succeeding(reply -> test.verify(() -> {
-      assertThat(reply.body().getString("answeredBy")).isEqualTo(CONTRACT);
+      assertThat(((JsonObject) reply.body()).getString("answeredBy")).isEqualTo(CONTRACT);
       test.completeNow();
     })));
   }
@@ -234,7 +234,7 @@ class ServiceNodesTest {
     JsonObject body = new JsonObject().put("tenant", "acme");
     DeliveryOptions options = options();
     start("n1", "n2").compose(v -> onLoop(() -> {
-      Future<Message<JsonObject>> reply = serviceNodes.request(address, body, options);
+      Future<Message<Object>> reply = serviceNodes.request(address, body, options);
       return arrival(0).compose(first -> {
         leaves(first.node(), Duration.ofMillis(3_000));
         return arrival(1).compose(second -> {
@@ -248,7 +248,7 @@ class ServiceNodesTest {
             assertThat(options.getSendTimeout()).isEqualTo(TIMEOUT_MILLIS - 3_000);
           });
           answer(second);
-          return reply.map(message -> message.body().getString("answeredBy")).map(node -> {
+          return reply.map(message -> ((JsonObject) message.body()).getString("answeredBy")).map(node -> {
             test.verify(() -> assertThat(node).isEqualTo(second.node()));
             return node;
           });
@@ -263,7 +263,7 @@ class ServiceNodesTest {
     cluster.join("n1", "dlq");
     cluster.join("n2", "dlq");
     start("n1", "n2").compose(v -> onLoop(() -> {
-      Future<Message<JsonObject>> reply = serviceNodes.request(address, new JsonObject(), options());
+      Future<Message<Object>> reply = serviceNodes.request(address, new JsonObject(), options());
       return arrival(0).compose(first -> {
         leaves(first.node(), Duration.ofMillis(1));
         return reply;
@@ -285,7 +285,7 @@ class ServiceNodesTest {
     cluster.join("n1", "workflow");
     cluster.join("n2", "dlq");
     start("n1", "n2").compose(v -> onLoop(() -> {
-      Future<Message<JsonObject>> reply = serviceNodes.request(Addresses.WORKFLOW_STATUS, new JsonObject(),
+      Future<Message<Object>> reply = serviceNodes.request(Addresses.WORKFLOW_STATUS, new JsonObject(),
           new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS));
       return arrival(0).compose(first -> {
         leaves("n1", Duration.ofMillis(1));
@@ -308,7 +308,7 @@ class ServiceNodesTest {
     cluster.join("n2", "workflow");
     cluster.join("n3", "workflow");
     start("n1", "n2", "n3").compose(v -> onLoop(() -> {
-      Future<Message<JsonObject>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options());
+      Future<Message<Object>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options());
       return arrival(0).compose(first -> {
         leaves(first.node(), Duration.ofMillis(1));
         return arrival(1);
@@ -328,7 +328,7 @@ class ServiceNodesTest {
     cluster.join("n1", "workflow");
     cluster.join("n2", "workflow");
     start("n1", "n2").compose(v -> onLoop(() -> {
-      Future<Message<JsonObject>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options());
+      Future<Message<Object>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options());
       return arrival(0).compose(first -> {
         leaves(first.node(), Duration.ofMillis(TIMEOUT_MILLIS));
         return reply;
@@ -347,7 +347,7 @@ class ServiceNodesTest {
     cluster.join("n2", "workflow");
     DeliveryOptions options = options();
     start("n1", "n2").compose(v -> onLoop(() -> {
-      Future<Message<JsonObject>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options);
+      Future<Message<Object>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options);
       return arrival(0).compose(first -> {
         leaves(first.node(), Duration.ofMillis(TIMEOUT_MILLIS - 1));
         return reply;
@@ -369,7 +369,7 @@ class ServiceNodesTest {
     cluster.join("n1", "workflow");
     cluster.join("n2", "workflow");
     start("n1", "n2").compose(v -> onLoop(() -> {
-      Future<Message<JsonObject>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options());
+      Future<Message<Object>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options());
       return arrival(0).compose(first -> {
         leaves(first.node(), Duration.ofMillis(TIMEOUT_MILLIS - 200));
         answer(first);
@@ -388,13 +388,13 @@ class ServiceNodesTest {
     cluster.join("n1", "workflow");
     cluster.join("n2", "workflow");
     start("n1", "n2").compose(v -> onLoop(() -> {
-      Future<Message<JsonObject>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options());
+      Future<Message<Object>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options());
       return arrival(0).compose(first -> {
         leaves("some-other-node", Duration.ofMillis(3_000));
         answer(first);
         return reply.map(message -> {
           test.verify(() -> {
-            assertThat(message.body().getString("answeredBy")).isEqualTo(first.node());
+            assertThat(((JsonObject) message.body()).getString("answeredBy")).isEqualTo(first.node());
             assertThat(arrivals).hasSize(1);
           });
           return message;
@@ -409,7 +409,7 @@ class ServiceNodesTest {
     cluster.join("n1", "workflow");
     cluster.join("n2", "workflow");
     start("n1", "n2").compose(v -> onLoop(() -> {
-      Future<Message<JsonObject>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options());
+      Future<Message<Object>> reply = serviceNodes.request(Addresses.WORKFLOW_SUBMIT, new JsonObject(), options());
       return arrival(0).compose(first -> {
         leaves(first.node(), Duration.ofMillis(1));
         return arrival(1);

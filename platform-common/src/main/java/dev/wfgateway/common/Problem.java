@@ -1,5 +1,6 @@
 package dev.wfgateway.common;
 
+import dev.wfgateway.common.service.ServiceFailure;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
@@ -71,6 +72,9 @@ public record Problem(ProblemType type, String detail, JsonObject extensions) {
   public static Problem fromFailure(Throwable failure) {
     if (failure instanceof ProblemException pe) {
       return pe.problem();
+    }
+    if (failure instanceof ServiceFailure sf) {
+      return sf.problem();
     }
     if (failure instanceof ReplyException re) {
       switch (re.failureType()) {

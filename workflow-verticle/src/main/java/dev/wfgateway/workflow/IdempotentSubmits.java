@@ -1,5 +1,6 @@
 package dev.wfgateway.workflow;
 
+import dev.wfgateway.common.messages.SubmittedRun;
 import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
@@ -37,7 +38,7 @@ final class IdempotentSubmits {
    * replayed: a 202 for async, a success, or a run that failed or timed out after it called a
    * downstream ({@link #executed}). A request refused before that stores nothing and frees the key.
    */
-  Future<Submitted> submit(RunContext context, String runId, boolean resent, Admitter admitter) {
+  Future<SubmittedRun> submit(RunContext context, String runId, boolean resent, Admitter admitter) {
     SubmitRunRequest request = context.request();
     IdempotencyScope scope = new IdempotencyScope(request.tenant(), request.workflow(), request.idempotencyKey());
     IdempotencyRecord claim = IdempotencyRecord.inProgress(Fingerprint.of(request.input()), runId);
@@ -52,10 +53,10 @@ final class IdempotentSubmits {
                 : release(scope, claim).transform(v -> Future.failedFuture(admitted.cause()))));
   }
 
-  private Future<Submitted> answerOnce(IdempotencyScope scope, IdempotencyRecord claim, boolean async,
+  private Future<SubmittedRun> answerOnce(IdempotencyScope scope, IdempotencyRecord claim, boolean async,
       Admission admission) {
     if (async) {
-      return storeAnswer(scope, claim, 202, admission.queued());
+      return storeAnswer(scope, claim, 202, admission.recorded());
     }
     return admission.outcome().compose(outcome -> {
       if (outcome.succeeded()) {
@@ -78,9 +79,9 @@ final class IdempotentSubmits {
     return outcome.stepCalled() && (type == ProblemType.RUN_FAILED || type == ProblemType.RUN_TIMEOUT);
   }
 
-  private Future<Submitted> storeAnswer(IdempotencyScope scope, IdempotencyRecord claim, int status, RunRecord run) {
+  private Future<SubmittedRun> storeAnswer(IdempotencyScope scope, IdempotencyRecord claim, int status, RunRecord run) {
     JsonObject body = run.toJson();
-    return store(scope, claim.complete(status, body)).map(new Submitted(body, false));
+    return store(scope, claim.complete(status, body)).map(new SubmittedRun(body, false));
   }
 
   private Future<Void> release(IdempotencyScope scope, IdempotencyRecord claim) {
@@ -97,7 +98,7 @@ final class IdempotentSubmits {
     return idempotency.complete(scope, completed, retention).otherwiseEmpty();
   }
 
-  private static Future<Submitted> replay(IdempotencyRecord existing, IdempotencyRecord claim) {
+  private static Future<SubmittedRun> replay(IdempotencyRecord existing, IdempotencyRecord claim) {
     if (!existing.fingerprint().equals(claim.fingerprint())) {
       return Future.failedFuture(new ProblemException(ProblemType.IDEMPOTENCY_MISMATCH
           .problem("This Idempotency-Key was used with a different request body")));
@@ -111,6 +112,6 @@ final class IdempotentSubmits {
       return Future.failedFuture(new ProblemException(
           Problem.fromJson(existing.body()).with(Problem.REPLAYED_FIELD, true)));
     }
-    return Future.succeededFuture(new Submitted(existing.body(), true));
+    return Future.succeededFuture(new SubmittedRun(existing.body(), true));
   }
 }

@@ -3,7 +3,6 @@ package dev.wfgateway.workflow;
 import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.Headers;
 import dev.wfgateway.common.NodeStatus;
-import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.PlatformConfig;
@@ -11,11 +10,13 @@ import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.messages.RunStatusRequest;
 import dev.wfgateway.common.messages.SubmitRunRequest;
 import dev.wfgateway.common.redis.RedisClients;
+import dev.wfgateway.common.service.WorkflowService;
+import dev.wfgateway.common.messages.RunRecord;
+import dev.wfgateway.common.messages.SubmittedRun;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
@@ -25,8 +26,8 @@ import io.vertx.redis.client.Redis;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Serves {@code platform.workflow.submit} and {@code platform.workflow.status}. Deploy one instance
@@ -66,7 +67,7 @@ public final class WorkflowVerticle extends VerticleBase {
     Future<List<JournaledRun>> unfinished;
     if (config.redisBackend()) {
       redis = RedisClients.create(vertx, config.redis());
-      store = new RedisRunStore(redis, config.redis().commandTimeout());
+      store = new RedisRunStore(redis, config.redis().commandTimeout(), registry);
       locks = new RedisFencedLocks(vertx, redis, config.redis().commandTimeout(), metrics.leasesLost());
       idempotency = new RedisIdempotencyStore(redis, config.redis().commandTimeout());
       unfinished = Future.succeededFuture(List.of());
@@ -102,44 +103,37 @@ public final class WorkflowVerticle extends VerticleBase {
     }
 
     String node = NodeStatus.nodeId(vertx);
-    Handler<Message<Object>> status = message -> answer(message,
-        body -> engine.status(RunStatusRequest.fromJson(body)).map(run -> run.toJson()));
-    return unfinished.compose(runs -> Future.all(List.of(
-        vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_SUBMIT, this::submit).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.onNode(Addresses.WORKFLOW_SUBMIT, node), this::submit).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_STATUS, status).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.onNode(Addresses.WORKFLOW_STATUS, node), status).completion(),
+    List<Future<Void>> registered = new ArrayList<>();
+    WorkflowService.bind(vertx.eventBus(), node, new WorkflowService() {
+      @Override
+      public Future<SubmittedRun> submit(SubmitRunRequest request, MultiMap headers) {
+        return WorkflowVerticle.this.submit(request, headers);
+      }
+
+      @Override
+      public Future<RunRecord> status(RunStatusRequest request) {
+        return engine.status(request);
+      }
+    }).forEach(consumer -> registered.add(consumer.completion()));
+    return unfinished.compose(runs -> Future.all(registered).compose(v -> Future.all(List.of(
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_READY,
             message -> message.reply(health.describe().put("draining", engine.draining()))).completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_BREAKERS + "." + NodeStatus.nodeId(vertx),
-            message -> answer(message, body -> Future.succeededFuture(new JsonObject()
-                .put("node", NodeStatus.nodeId(vertx)).put("breakers", breakers.describe())))).completion(),
+            message -> message.reply(new JsonObject().put("node", node).put("breakers", breakers.describe())))
+            .completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.WORKFLOW_BREAKERS_RESET,
             message -> breakers.reset(message.body().getString("name"), message.body().getString("tenant")))
-            .completion()))
+            .completion())))
         .onSuccess(v -> engine.recover(runs)));
   }
 
-  private void submit(Message<Object> message) {
-    if (!(message.body() instanceof JsonObject body)) {
-      reject(message, ProblemType.MALFORMED_JSON.problem("The message body must be a JSON object"));
-      return;
-    }
-    Future<Submitted> submitted;
-    try {
-      submitted = engine.submit(withRequestId(SubmitRunRequest.fromJson(body), message),
-          message.headers().get(Headers.TRACEPARENT), chosenRunId(message), message.headers().get(Headers.RESENT));
-    } catch (ProblemException e) {
-      submitted = Future.failedFuture(e);
-    }
-    submitted.onSuccess(s -> message.reply(s.body(), s.replayed()
-            ? new DeliveryOptions().addHeader(Headers.IDEMPOTENT_REPLAYED, "true") : new DeliveryOptions()))
-        .onFailure(e -> reject(message, Problem.fromFailure(e)));
+  private Future<SubmittedRun> submit(SubmitRunRequest request, MultiMap headers) {
+    return engine.submit(withRequestId(request, headers.get(Headers.REQUEST_ID)), headers.get(Headers.TRACEPARENT),
+        chosenRunId(headers.get(Headers.RUN_ID)), headers.get(Headers.RESENT));
   }
 
   /** A run id the sender chose ({@code x-run-id}, a UUID), so that it can follow the run while it waits. */
-  private static String chosenRunId(Message<Object> message) {
-    String runId = message.headers().get(Headers.RUN_ID);
+  private static String chosenRunId(String runId) {
     if (runId == null) {
       return null;
     }
@@ -151,31 +145,12 @@ public final class WorkflowVerticle extends VerticleBase {
     }
   }
 
-  private static SubmitRunRequest withRequestId(SubmitRunRequest request, Message<Object> message) {
-    String headerId = message.headers().get(Headers.REQUEST_ID);
+  private static SubmitRunRequest withRequestId(SubmitRunRequest request, String headerId) {
     if (request.requestId() != null || headerId == null) {
       return request;
     }
     return new SubmitRunRequest(request.tenant(), request.workflow(), request.input(), request.idempotencyKey(),
         request.async(), headerId, request.source(), request.redriveCount());
-  }
-
-  private static void answer(Message<Object> message, Function<JsonObject, Future<JsonObject>> handler) {
-    if (!(message.body() instanceof JsonObject body)) {
-      reject(message, ProblemType.MALFORMED_JSON.problem("The message body must be a JSON object"));
-      return;
-    }
-    Future<JsonObject> reply;
-    try {
-      reply = handler.apply(body);
-    } catch (ProblemException e) {
-      reply = Future.failedFuture(e);
-    }
-    reply.onSuccess(message::reply).onFailure(e -> reject(message, Problem.fromFailure(e)));
-  }
-
-  private static void reject(Message<Object> message, Problem problem) {
-    message.fail(problem.status(), problem.toJson().encode());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.wfgateway.workflow;
 
+import dev.wfgateway.common.messages.SubmittedRun;
 import static dev.wfgateway.workflow.WorkflowFixture.eventBusStep;
 import static dev.wfgateway.workflow.WorkflowFixture.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,11 +57,11 @@ class WorkflowEngineTest {
     node.close();
   }
 
-  private Future<Submitted> submit(String tenant, String workflow, JsonObject input, boolean async, String key) {
+  private Future<SubmittedRun> submit(String tenant, String workflow, JsonObject input, boolean async, String key) {
     return node.engine.submit(EngineOnFakes.request(tenant, workflow, input, async, key), null, null, null);
   }
 
-  private Future<Submitted> submit(String tenant, String workflow, JsonObject input) {
+  private Future<SubmittedRun> submit(String tenant, String workflow, JsonObject input) {
     return submit(tenant, workflow, input, false, null);
   }
 
@@ -82,11 +83,32 @@ class WorkflowEngineTest {
   }
 
   @Test
+  void aSyncRunIsRecordedRunningAtOnceUnlessItWaitsForASlotOrALockAndAnAsyncOneIsRecordedQueuedFirst(
+      VertxTestContext test) {
+    node.onLoop(() -> {
+      fillAcme();
+      assertThat(node.store.writes).as("two runs got a slot, two wait for one").extracting(RunRecord::status)
+          .containsExactly(RunStatus.RUNNING, RunStatus.RUNNING, RunStatus.QUEUED, RunStatus.QUEUED);
+      return submit("wide", "echo", new JsonObject())
+          .compose(sync -> submit("wide", "echo", new JsonObject(), true, null).map(async -> List.of(sync, async)))
+          .compose(runs -> submit("wide", "locked", new JsonObject().put("orderId", "o-1")).map(locked -> {
+            assertThat(node.store.statusesWritten(runs.get(0).run().getString("runId")))
+                .containsExactly(RunStatus.RUNNING, RunStatus.SUCCEEDED);
+            assertThat(node.store.statusesWritten(runs.get(1).run().getString("runId")))
+                .containsExactly(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.SUCCEEDED);
+            assertThat(node.store.statusesWritten(locked.run().getString("runId")))
+                .containsExactly(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.SUCCEEDED);
+            return locked;
+          }));
+    }).onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
   void aFullBulkheadRefusesAtOnceWith429AndARetryAfterAndOtherTenantsStillRun(VertxTestContext test) {
     node.onLoop(() -> {
       fillAcme();
       int writes = node.store.writes.size();
-      Future<Submitted> refused = submit("acme", "slow", new JsonObject());
+      Future<SubmittedRun> refused = submit("acme", "slow", new JsonObject());
       assertThat(refused.failed()).as("refused at once, not queued").isTrue();
       assertThat(node.store.writes).as("nothing recorded for it").hasSize(writes);
       assertThat(node.steps.attemptsOf("slow")).isEqualTo(2);
@@ -94,7 +116,7 @@ class WorkflowEngineTest {
         assertThat(problem.type()).isEqualTo(ProblemType.BULKHEAD_FULL);
         assertThat(problem.status()).isEqualTo(429);
         assertThat(problem.extensions().getInteger("retryAfterSeconds")).isEqualTo(1);
-        assertThat(other.body().getString("status")).isEqualTo("succeeded");
+        assertThat(other.run().getString("status")).isEqualTo("succeeded");
         return other;
       }));
     }).onComplete(test.succeedingThenComplete());
@@ -151,8 +173,8 @@ class WorkflowEngineTest {
     node.onLoop(() -> {
       Promise<JsonObject> answer = node.steps.hang("slow");
       return submit("acme", "slow", new JsonObject().put("n", 1), true, null).map(queued -> {
-        String runId = queued.body().getString("runId");
-        assertThat(queued.body().getString("status")).isEqualTo("queued");
+        String runId = queued.run().getString("runId");
+        assertThat(queued.run().getString("status")).isEqualTo("queued");
         assertThat(queued.replayed()).isFalse();
         assertThat(node.store.record("acme", runId).status()).isEqualTo(RunStatus.RUNNING);
         answer.complete(new JsonObject());
@@ -171,7 +193,7 @@ class WorkflowEngineTest {
     node.onLoop(() -> refusal(submit("acme", "echo", new JsonObject())).map(problem -> {
       assertThat(problem.type()).isEqualTo(ProblemType.DEPENDENCY_UNAVAILABLE);
       assertThat(problem.extensions().getInteger("retryAfterSeconds")).isEqualTo(1);
-      assertThat(node.store.writes).extracting(RunRecord::status).containsExactly(RunStatus.QUEUED, RunStatus.FAILED);
+      assertThat(node.store.writes).extracting(RunRecord::status).containsExactly(RunStatus.RUNNING, RunStatus.FAILED);
       node.time.advance(499);
       assertThat(node.store.writes).hasSize(2);
       node.time.advance(1);
@@ -199,8 +221,8 @@ class WorkflowEngineTest {
             .map(second -> {
               assertThat(first.replayed()).isFalse();
               assertThat(second.replayed()).isTrue();
-              assertThat(second.body()).isEqualTo(first.body());
-              assertThat(first.body().getString("status")).isEqualTo("succeeded");
+              assertThat(second.run()).isEqualTo(first.run());
+              assertThat(first.run().getString("status")).isEqualTo("succeeded");
               assertThat(node.steps.attemptsOf("score")).isEqualTo(1);
               return second;
             })))
@@ -211,7 +233,7 @@ class WorkflowEngineTest {
   void theSameKeyWithAnotherBodyIsRefusedAndWhileTheFirstRunsIsInProgress(VertxTestContext test) {
     node.onLoop(() -> {
       Promise<JsonObject> answer = node.steps.hang("slow");
-      Future<Submitted> first = submit("acme", "slow", new JsonObject().put("a", 1), false, "k-2");
+      Future<SubmittedRun> first = submit("acme", "slow", new JsonObject().put("a", 1), false, "k-2");
       return refusal(submit("acme", "slow", new JsonObject().put("a", 1), false, "k-2"))
           .compose(running -> refusal(submit("acme", "slow", new JsonObject().put("a", 2), false, "k-2"))
               .map(mismatch -> {
@@ -223,7 +245,7 @@ class WorkflowEngineTest {
                 return running;
               }))
           .compose(running -> first.map(done -> {
-            assertThat(running.extensions().getString("runId")).isEqualTo(done.body().getString("runId"));
+            assertThat(running.extensions().getString("runId")).isEqualTo(done.run().getString("runId"));
             assertThat(node.steps.attemptsOf("slow")).isEqualTo(1);
             return done;
           }))
@@ -254,7 +276,7 @@ class WorkflowEngineTest {
         return Future.all(submit("acme", "echo", new JsonObject(), false, "k-3"),
             submit("acme", "locked", new JsonObject().put("orderId", "o-1"), false, "k-4"));
       }).map(again -> {
-        assertThat(again.<Submitted>list()).extracting(Submitted::replayed).containsExactly(false, false);
+        assertThat(again.<SubmittedRun>list()).extracting(SubmittedRun::replayed).containsExactly(false, false);
         assertThat(node.steps.attemptsOf("score")).isEqualTo(1);
         assertThat(node.steps.attemptsOf("first")).isEqualTo(1);
         assertThat(node.idempotency.records).hasSize(2).allSatisfy((scope, record) -> {
@@ -411,12 +433,12 @@ class WorkflowEngineTest {
     List<String> runIds = new ArrayList<>();
     node.onLoop(() -> {
       List<Promise<JsonObject>> answers = new ArrayList<>();
-      List<Future<Submitted>> runs = new ArrayList<>();
+      List<Future<SubmittedRun>> runs = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         answers.add(node.steps.hang("slow"));
         runs.add(submit("acme", "slow", new JsonObject().put("n", i), true, null));
       }
-      runs.forEach(run -> runIds.add(run.result().body().getString("runId")));
+      runs.forEach(run -> runIds.add(run.result().run().getString("runId")));
       Future<Void> drained = node.engine.drain(Duration.ofSeconds(3));
       assertThat(node.engine.draining()).isTrue();
       Future<Problem> refused = refusal(submit("acme", "echo", new JsonObject()));

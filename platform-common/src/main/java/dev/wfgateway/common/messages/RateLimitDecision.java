@@ -1,11 +1,15 @@
 package dev.wfgateway.common.messages;
 
 import io.vertx.core.json.JsonArray;
+import dev.wfgateway.common.service.RecordCodec;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /** Reply of {@code platform.ratelimit.check}; {@code retryAfterSeconds} is null when allowed. */
 public record RateLimitDecision(boolean allowed, List<PolicyState> policies, Long retryAfterSeconds, String mode) {
+  public static final RecordCodec<RateLimitDecision> CODEC =
+      new RecordCodec<>(RateLimitDecision.class, RateLimitDecision::toJson, RateLimitDecision::fromJson);
+
 
   public static final String MODE_REDIS = "redis";
   public static final String MODE_LOCAL = "local";

@@ -1,6 +1,7 @@
 package dev.wfgateway.common.messages;
 
 import io.vertx.core.json.JsonArray;
+import dev.wfgateway.common.service.RecordCodec;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,9 @@ public record RunRecord(
     String createdAt,
     String startedAt,
     String endedAt) {
+  public static final RecordCodec<RunRecord> CODEC =
+      new RecordCodec<>(RunRecord.class, RunRecord::toJson, RunRecord::fromJson);
+
 
   public RunRecord {
     steps = List.copyOf(steps);

@@ -1,5 +1,6 @@
 package dev.wfgateway.common.messages;
 
+import dev.wfgateway.common.service.RecordCodec;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -8,6 +9,9 @@ import io.vertx.core.json.JsonObject;
  */
 public record SubmitRunRequest(String tenant, String workflow, JsonObject input, String idempotencyKey,
     boolean async, String requestId, RunSource source, int redriveCount) {
+  public static final RecordCodec<SubmitRunRequest> CODEC =
+      new RecordCodec<>(SubmitRunRequest.class, SubmitRunRequest::toJson, SubmitRunRequest::fromJson);
+
 
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("tenant", tenant).put("workflow", workflow).put("input", input)
