@@ -2,6 +2,8 @@ package dev.wfgateway.workflow;
 
 import dev.wfgateway.common.messages.RunRecord;
 import dev.wfgateway.common.messages.SubmitRunRequest;
+import dev.wfgateway.common.redis.GroupCommit;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -10,29 +12,35 @@ import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** Redis backend: one string per run, {@code run:{tenant}:{runId}}, expiring after the retention. */
+/**
+ * Redis backend: one string per run, {@code run:{tenant}:{runId}}, expiring after the retention.
+ * Writes are group-committed: under load, the records of many runs share a pipeline per tenant.
+ */
 final class RedisRunStore implements RunStore {
   private final Redis redis;
+  private final GroupCommit writes;
   private final long timeoutMillis;
 
-  RedisRunStore(Redis redis, Duration commandTimeout) {
+  RedisRunStore(Redis redis, Duration commandTimeout, MeterRegistry registry) {
     this.redis = redis;
+    this.writes = new GroupCommit(redis, commandTimeout, registry, "runs");
     this.timeoutMillis = commandTimeout.toMillis();
   }
 
   @Override
   public Future<Void> save(RunRecord run, Duration retention) {
-    return redis.send(Request.cmd(Command.SET).arg(key(run.tenant(), run.runId())).arg(run.toJson().encode())
-            .arg("PX").arg(retention.toMillis()))
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS).mapEmpty();
+    return writes.send(run.tenant(), set(run, retention)).mapEmpty();
   }
 
   @Override
   public Future<Void> create(RunRecord run, SubmitRunRequest request, Duration retention) {
-    return redis.send(Request.cmd(Command.SET).arg(key(run.tenant(), run.runId())).arg(run.toJson().encode())
-            .arg("PX").arg(retention.toMillis()).arg("NX"))
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+    return writes.send(run.tenant(), set(run, retention).arg("NX"))
         .compose(ok -> ok != null ? Future.<Void>succeededFuture() : Future.failedFuture(RunStore.taken(run)));
+  }
+
+  private static Request set(RunRecord run, Duration retention) {
+    return Request.cmd(Command.SET).arg(key(run.tenant(), run.runId())).arg(run.toJson().encode())
+        .arg("PX").arg(retention.toMillis());
   }
 
   @Override

@@ -128,6 +128,9 @@ final class RunExecutor {
           ProblemType.RUN_TIMEOUT));
       acquireLock()
           .compose(v -> {
+            if (record.status() == RunStatus.RUNNING) {
+              return Future.succeededFuture(); // recorded running when it was admitted
+            }
             record = record.started(now(), 1, lease == null ? null
                 : new LockInfo(context.lockKey(), lease.fencingToken()));
             return store.save(record, retention);
