@@ -1,5 +1,6 @@
 package dev.wfgateway.bench;
 
+import dev.wfgateway.launcher.Main;
 import dev.wfgateway.launcher.Platform;
 import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.TestVertx;
@@ -12,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +40,7 @@ final class PlatformUnderTest implements AutoCloseable {
   /** {@code redis}: the configuration's {@code redis} section (a cluster, sentinels, ...), or null for the local backend. */
   PlatformUnderTest(JsonObject redis) throws Exception {
     vertx = TestVertx.guard(Vertx.builder()
-        .with(TestVertx.options().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .with(TestVertx.options().setMetricsOptions(Main.metricsOptions()))
         .withMetrics(new MicrometerMetricsFactory(registry)).build());
     dir = Files.createTempDirectory("wfgateway-bench");
     Await.result(vertx.deployVerticle(echo));

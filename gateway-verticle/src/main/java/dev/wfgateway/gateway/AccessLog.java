@@ -3,13 +3,14 @@ package dev.wfgateway.gateway;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
-/** One JSON line per request on the {@code platform.access} logger: who, what, outcome, duration; never a key. */
+/**
+ * One JSON line per request on the {@code platform.access} logger: who, what, outcome, duration;
+ * never a key. Written by {@link AccessLogWriter}, off the event loop.
+ */
 final class AccessLog {
   static final String TENANT_KEY = "tenant";
-  private static final Logger LOG = Logger.getLogger("platform.access");
+  private static final AccessLogWriter WRITER = AccessLogWriter.instance();
 
   private AccessLog() {
   }
@@ -17,7 +18,7 @@ final class AccessLog {
   static void install(RoutingContext ctx) {
     long start = System.nanoTime();
     ctx.addEndHandler(ar -> {
-      if (!LOG.isLoggable(Level.INFO)) {
+      if (!WRITER.enabled()) {
         return;
       }
       JsonObject line = new JsonObject()
@@ -32,7 +33,7 @@ final class AccessLog {
       if (tenant != null) {
         line.put("tenant", tenant);
       }
-      LOG.info(line.encode());
+      WRITER.offer(line.encode());
     });
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
 import java.util.Map;
@@ -60,8 +61,8 @@ public final class Main {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxBuilder builder = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setJvmMetricsEnabled(true)).setEventBusOptions(EventBusTls.options(config.cluster())))
+        .with(new VertxOptions().setMetricsOptions(metricsOptions())
+            .setEventBusOptions(EventBusTls.options(config.cluster())))
         .withMetrics(new MicrometerMetricsFactory(registry));
     Future<Vertx> vertxReady = options.cluster()
         ? builder.withClusterManager(ClusterSetup.clusterManager(env)).buildClustered()
@@ -122,5 +123,17 @@ public final class Main {
     } catch (Exception e) {
       System.err.println("shutdown did not complete within " + SHUTDOWN_SECONDS + " s: " + e);
     }
+  }
+
+  /**
+   * Vert.x's own meters for HTTP in and out, pools and the JVM. Per-address event-bus meters and
+   * per-socket byte counters are left out: they cost a registry lookup on every message and
+   * every read, and the platform's own meters cover what they would tell.
+   */
+  public static MicrometerMetricsOptions metricsOptions() {
+    return new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+        .addDisabledMetricsCategory(MetricsDomain.NET_SERVER);
   }
 }

@@ -13,7 +13,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,7 +38,7 @@ final class RunningPlatform implements AutoCloseable {
   static Future<RunningPlatform> start(Path dataDir, Map<String, String> env, String confFile) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = TestVertx.guard(Vertx.builder()
-        .with(TestVertx.options().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .with(TestVertx.options().setMetricsOptions(Main.metricsOptions()))
         .withMetrics(new MicrometerMetricsFactory(registry)).build());
     Map<String, String> environment = new HashMap<>(env);
     environment.putIfAbsent("HTTP_PORT", "0");

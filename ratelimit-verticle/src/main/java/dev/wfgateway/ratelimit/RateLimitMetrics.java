@@ -3,10 +3,13 @@ package dev.wfgateway.ratelimit;
 import dev.wfgateway.common.messages.PolicyState;
 import dev.wfgateway.common.messages.RateLimitDecision;
 import dev.wfgateway.common.messages.RateLimitRequest;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The rate limiter's meters. {@code platform.ratelimit.decisions} counts, per policy, the requests
@@ -20,6 +23,8 @@ final class RateLimitMetrics {
 
   private final MeterRegistry registry;
   private final Timer scriptTimer;
+  /** Counters by their tag values, built once: looking one up in the registry on every check costs. */
+  private final Map<List<String>, Counter> decisions = new ConcurrentHashMap<>();
 
   /**
    * {@code status} is the node's status map holding the mode under {@code modeKey}: the gauge reads
@@ -46,8 +51,9 @@ final class RateLimitMetrics {
     String outcome = decision.allowed() ? "allowed" : "denied";
     for (PolicyState policy : decision.policies()) {
       if (decision.allowed() || policy.remaining() < request.cost()) {
-        registry.counter(DECISIONS, "tenant", request.tenant(), "route", request.route(), "policy", policy.name(),
-            "outcome", outcome, "mode", decision.mode()).increment();
+        decisions.computeIfAbsent(List.of(request.tenant(), request.route(), policy.name(), outcome, decision.mode()),
+            tags -> registry.counter(DECISIONS, "tenant", tags.get(0), "route", tags.get(1), "policy", tags.get(2),
+                "outcome", tags.get(3), "mode", tags.get(4))).increment();
       }
     }
   }

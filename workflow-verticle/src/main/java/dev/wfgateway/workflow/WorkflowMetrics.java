@@ -6,12 +6,20 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** The workflow families of DESIGN.md section 8: runs, steps, locks and bulkheads. */
 final class WorkflowMetrics {
   private final MeterRegistry registry;
   private final Counter leasesLost;
+  /** Meters by their tag values, built once: building one on every run costs a registry lookup. */
+  private final Map<List<String>, Timer> runTimers = new ConcurrentHashMap<>();
+  private final Map<List<String>, Timer> stepTimers = new ConcurrentHashMap<>();
+  private final Map<List<String>, Timer> lockTimers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> contention = new ConcurrentHashMap<>();
 
   WorkflowMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -25,26 +33,32 @@ final class WorkflowMetrics {
   }
 
   void runEnded(String tenant, String workflow, RunStatus status, long nanos) {
-    Timer.builder(MetricNames.RUN_DURATION).description("Run duration from admission to its end, by outcome")
+    runTimers.computeIfAbsent(List.of(tenant, workflow, status.wire()), tags -> Timer.builder(MetricNames.RUN_DURATION)
+        .description("Run duration from admission to its end, by outcome")
         .tags("tenant", tenant, "workflow", workflow, "outcome", status.wire())
         .publishPercentileHistogram()
         .publishPercentiles(0.99)
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void stepEnded(String workflow, String step, boolean succeeded, long nanos) {
-    Timer.builder("platform.step.duration").description("Step duration including retries, by outcome")
-        .tags("workflow", workflow, "step", step, "outcome", succeeded ? "succeeded" : "failed")
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    String outcome = succeeded ? "succeeded" : "failed";
+    stepTimers.computeIfAbsent(List.of(workflow, step, outcome), tags -> Timer.builder("platform.step.duration")
+        .description("Step duration including retries, by outcome")
+        .tags("workflow", workflow, "step", step, "outcome", outcome)
+        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void lockAcquired(String tenant, long waitNanos, boolean acquired) {
-    Timer.builder("platform.lock.acquire").description("Time spent acquiring a run lock, by outcome")
-        .tags("tenant", tenant, "outcome", acquired ? "acquired" : "refused")
-        .register(registry).record(waitNanos, TimeUnit.NANOSECONDS);
+    String outcome = acquired ? "acquired" : "refused";
+    lockTimers.computeIfAbsent(List.of(tenant, outcome), tags -> Timer.builder("platform.lock.acquire")
+        .description("Time spent acquiring a run lock, by outcome")
+        .tags("tenant", tenant, "outcome", outcome)
+        .register(registry)).record(waitNanos, TimeUnit.NANOSECONDS);
     if (waitNanos > TimeUnit.MILLISECONDS.toNanos(5) || !acquired) {
-      Counter.builder("platform.lock.contention").description("Lock acquisitions that had to wait or gave up")
-          .tags("tenant", tenant).register(registry).increment();
+      contention.computeIfAbsent(tenant, t -> Counter.builder("platform.lock.contention")
+          .description("Lock acquisitions that had to wait or gave up").tags("tenant", t).register(registry))
+          .increment();
     }
   }
 
