@@ -1,5 +1,6 @@
 package dev.wfgateway.workflow;
 
+import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.vertx.core.Future;
 
 /**
@@ -8,6 +9,11 @@ import io.vertx.core.Future;
  * record, not from here (see {@link WorkflowEngine#adoptOrphan}).
  */
 interface ActiveRuns {
+  /** Takes over a run whose node left the cluster. */
+  interface Adopter {
+    void adopt(SubmitRunRequest request, String runId, String traceparent, String deadNode);
+  }
+
   Future<Void> admitted(RunContext context, String runId);
 
   /** A run restarted here after its node left the cluster: recorded with the node it came from. */
@@ -16,6 +22,11 @@ interface ActiveRuns {
   }
 
   void ended(String runId);
+
+  /** Hands every run whose node is no longer a member to {@code adopter}; each to one survivor only. */
+  default Future<Void> reap(Adopter adopter) {
+    return Future.succeededFuture();
+  }
 
   /** A standalone node has nobody to hand its runs to: nothing to record. */
   ActiveRuns NONE = new ActiveRuns() {

@@ -1,11 +1,9 @@
 package dev.wfgateway.workflow;
 
 import dev.wfgateway.common.NodeStatus;
-import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -20,21 +18,14 @@ import java.util.logging.Logger;
 final class ClusterActiveRuns implements ActiveRuns {
   private static final long OPERATION_TIMEOUT_MILLIS = 2_000;
   private static final java.time.Duration LINGER = java.time.Duration.ofMinutes(1);
-  private static final long FULL_SCAN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
   private static final Logger LOG = Logger.getLogger(ClusterActiveRuns.class.getName());
-
-  /** Takes over a run whose node left the cluster. */
-  interface Adopter {
-    void adopt(SubmitRunRequest request, String runId, String traceparent, String deadNode);
-  }
 
   private final Vertx vertx;
   private final String nodeId;
   private final Future<AsyncMap<String, String>> map;
   /** The entry this node wrote for each of its runs, so that it removes its own entries only. */
   private final java.util.Map<String, String> mine = new java.util.HashMap<>();
-  private Set<String> lastMembers = Set.of();
-  private long lastFullScanNanos = System.nanoTime();
+  private final OrphanScan scan = new OrphanScan();
 
   ClusterActiveRuns(Vertx vertx) {
     this.vertx = vertx;
@@ -56,12 +47,7 @@ final class ClusterActiveRuns implements ActiveRuns {
     // Outlives the run by a margin, so an entry whose run could not even be recorded does not linger.
     long ttl = context.definition().timeout().plus(LINGER).toMillis()
         + (context.definition().lock() == null ? 0 : context.definition().lock().maxWait().toMillis());
-    JsonObject entry = new JsonObject().put("node", nodeId).put("request", context.request().toJson())
-        .put("traceparent", context.traceparent());
-    if (adoptedFrom != null) {
-      entry.put("adoptedFrom", adoptedFrom);
-    }
-    String encoded = entry.encode();
+    String encoded = new ActiveRunEntry(nodeId, context.request(), context.traceparent(), adoptedFrom).encode();
     mine.put(runId, encoded);
     return bounded(map.compose(m -> m.put(runId, encoded, ttl)), "register", runId);
   }
@@ -89,27 +75,26 @@ final class ClusterActiveRuns implements ActiveRuns {
         .onFailure(e -> LOG.warning("could not clear active run " + runId + ": " + e.getMessage()));
   }
 
-  /**
-   * Adopts every run whose owner is no longer a member of the cluster. The map is scanned when the
-   * membership changed, and every {@link #FULL_SCAN_NANOS} in case a scan raced a departure.
-   */
-  Future<Void> reap(Adopter adopter) {
-    Set<String> members = Set.copyOf(((VertxInternal) vertx).clusterManager().getNodes());
-    long now = System.nanoTime();
-    if (members.equals(lastMembers) && now - lastFullScanNanos < FULL_SCAN_NANOS) {
+  /** The ids of the cluster's members now. */
+  static Set<String> members(Vertx vertx) {
+    return Set.copyOf(((VertxInternal) vertx).clusterManager().getNodes());
+  }
+
+  /** Adopts every run whose owner is no longer a member of the cluster, when {@link OrphanScan} says so. */
+  @Override
+  public Future<Void> reap(Adopter adopter) {
+    Set<String> members = members(vertx);
+    if (!scan.due(members)) {
       return Future.succeededFuture();
     }
-    lastMembers = members;
-    lastFullScanNanos = now;
     return map.compose(m -> m.entries().compose(entries -> Future.join(entries.entrySet().stream()
-        .filter(e -> !members.contains(new JsonObject(e.getValue()).getString("node")))
+        .filter(e -> !members.contains(ActiveRunEntry.decode(e.getValue()).node()))
         .map(e -> m.remove(e.getKey()).onSuccess(won -> {
           if (won == null) {
             return; // another survivor took it
           }
-          JsonObject entry = new JsonObject(won);
-          adopter.adopt(SubmitRunRequest.fromJson(entry.getJsonObject("request")), e.getKey(),
-              entry.getString("traceparent"), entry.getString("node"));
+          ActiveRunEntry entry = ActiveRunEntry.decode(won);
+          adopter.adopt(entry.request(), e.getKey(), entry.traceparent(), entry.node());
         }))
         .toList()))).mapEmpty();
   }

@@ -3,7 +3,6 @@ package dev.wfgateway.workflow;
 import dev.wfgateway.common.messages.RunRecord;
 import dev.wfgateway.common.messages.SubmitRunRequest;
 import dev.wfgateway.common.redis.GroupCommit;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -21,9 +20,10 @@ final class RedisRunStore implements RunStore {
   private final GroupCommit writes;
   private final long timeoutMillis;
 
-  RedisRunStore(Redis redis, Duration commandTimeout, MeterRegistry registry) {
+  /** {@code writes}: the group commit this store shares with the active-run registry, over {@code redis}. */
+  RedisRunStore(Redis redis, GroupCommit writes, Duration commandTimeout) {
     this.redis = redis;
-    this.writes = new GroupCommit(redis, commandTimeout, registry, "runs");
+    this.writes = writes;
     this.timeoutMillis = commandTimeout.toMillis();
   }
 

@@ -9,6 +9,7 @@ import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.messages.RunStatusRequest;
 import dev.wfgateway.common.messages.SubmitRunRequest;
+import dev.wfgateway.common.redis.GroupCommit;
 import dev.wfgateway.common.redis.RedisClients;
 import dev.wfgateway.common.service.WorkflowService;
 import dev.wfgateway.common.messages.RunRecord;
@@ -65,9 +66,11 @@ public final class WorkflowVerticle extends VerticleBase {
     RunLocks locks;
     IdempotencyStore idempotency;
     Future<List<JournaledRun>> unfinished;
+    GroupCommit redisWrites = null;
     if (config.redisBackend()) {
       redis = RedisClients.create(vertx, config.redis());
-      store = new RedisRunStore(redis, config.redis().commandTimeout(), registry);
+      redisWrites = new GroupCommit(context, redis, config.redis().commandTimeout(), registry, "runs");
+      store = new RedisRunStore(redis, redisWrites, config.redis().commandTimeout());
       locks = new RedisFencedLocks(vertx, redis, config.redis().commandTimeout(), metrics.leasesLost());
       idempotency = new RedisIdempotencyStore(redis, config.redis().commandTimeout());
       unfinished = Future.succeededFuture(List.of());
@@ -86,16 +89,18 @@ public final class WorkflowVerticle extends VerticleBase {
     breakers = new CircuitBreakers(vertx, config, registry, System::nanoTime);
     StepInvoker steps = new BreakingStepInvoker((step, call) -> step.eventbus() != null
         ? eventBusSteps.invoke(step, call) : httpSteps.invoke(step, call), breakers);
-    boolean clustered = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() != null;
-    ClusterActiveRuns clusterRuns = clustered ? new ClusterActiveRuns(vertx) : null;
-    ActiveRuns activeRuns = clustered ? clusterRuns : ActiveRuns.NONE;
+    boolean clustered = vertx.isClustered();
+    ActiveRuns activeRuns = !clustered ? ActiveRuns.NONE
+        : redisWrites != null ? new RedisActiveRuns(redisWrites, NodeStatus.nodeId(vertx), config.tenants().keySet(),
+            () -> ClusterActiveRuns.members(vertx))
+        : new ClusterActiveRuns(vertx);
     deadLetters = new DeadLetterSender(vertx, registry);
     RunExecutor executor = new RunExecutor(vertx, timers, clock, store, locks, steps, deadLetters, metrics,
         config.runs().retention(), activeRuns);
     engine = new WorkflowEngine(timers, clock, config, store, idempotency, executor,
         new InputValidator(config.workflows()), metrics, activeRuns);
     if (clustered) {
-      reaperTimer = vertx.setPeriodic(REAP_INTERVAL_MILLIS, id -> clusterRuns.reap(engine::adoptOrphan));
+      reaperTimer = vertx.setPeriodic(REAP_INTERVAL_MILLIS, id -> activeRuns.reap(engine::adoptOrphan));
     }
     RunStoreHealth health = new RunStoreHealth(store, config.tenants().keySet());
     if (config.redisBackend()) {

@@ -2,6 +2,7 @@ package dev.wfgateway.common.redis;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Redis;
@@ -16,21 +17,24 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends commands as pipelines: while one round of pipelines is out, the commands that arrive
- * wait and leave together in the next round. Idle, a command leaves at once; under load, the
- * writes of many runs share a round trip. Commands are grouped by the hash tag their keys share
+ * Sends commands as pipelines: the commands given during one event-loop task leave together
+ * once the task is done, and while one round of pipelines is out, the commands that arrive wait
+ * and leave together in the next round. Idle, a command leaves at the end of its task; under
+ * load, the writes of many runs share a round trip. Commands are grouped by the hash tag their keys share
  * ({@code group}): one pipeline per group, as Redis Cluster serves a pipeline from one slot only.
- * Use from one event loop (a verticle's).
+ * Use from the context it was created on (a verticle's).
  */
 public final class GroupCommit {
   private record Pending(Request request, Promise<Response> answer) {
   }
 
+  private final Context context;
   private final Redis redis;
   private final long timeoutMillis;
   private final Counter pipelines;
   private final Counter commands;
   private Map<String, List<Pending>> waiting = new LinkedHashMap<>();
+  /** A round is out, or about to leave at the end of the current task. */
   private boolean sending;
 
   /**
@@ -38,7 +42,8 @@ public final class GroupCommit {
    * without waiting for it. {@code name} tags the meters {@code platform.redis.pipelines} and
    * {@code platform.redis.pipelined.commands}.
    */
-  public GroupCommit(Redis redis, Duration timeout, MeterRegistry registry, String name) {
+  public GroupCommit(Context context, Redis redis, Duration timeout, MeterRegistry registry, String name) {
+    this.context = context;
     this.redis = redis;
     this.timeoutMillis = timeout.toMillis();
     this.pipelines = Counter.builder("platform.redis.pipelines")
@@ -53,7 +58,8 @@ public final class GroupCommit {
     Promise<Response> answer = Promise.promise();
     waiting.computeIfAbsent(group, g -> new ArrayList<>()).add(new Pending(request, answer));
     if (!sending) {
-      flush();
+      sending = true;
+      context.runOnContext(v -> flush());
     }
     return answer.future();
   }
