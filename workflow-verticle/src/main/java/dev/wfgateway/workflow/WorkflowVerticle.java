@@ -76,11 +76,12 @@ public final class WorkflowVerticle extends VerticleBase {
       unfinished = Future.succeededFuture(List.of());
     } else {
       runJournal = new RunJournal(new JsonLinesJournal(vertx, Path.of(config.runs().journalDir())), clock);
-      SharedDataRunStore journaled = new SharedDataRunStore(vertx, runJournal, clock);
+      SharedDataRunStore journaled = new SharedDataRunStore(RecordMap.of(vertx, "platform.runs", timers, clock),
+          runJournal, clock);
       store = journaled;
       unfinished = journaled.open();
       locks = new SharedDataRunLocks(vertx, clock);
-      idempotency = new SharedDataIdempotencyStore(vertx);
+      idempotency = new SharedDataIdempotencyStore(RecordMap.of(vertx, "platform.idempotency", timers, clock));
     }
     webClient = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("wfgateway-workflow"),
         new PoolOptions().setHttp1MaxSize(64));
