@@ -1,11 +1,10 @@
 package dev.wfgateway.dlq;
 
-import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqFilter;
 import dev.wfgateway.common.redis.LuaScript;
+import dev.wfgateway.dlq.DeadLetterStore.Removal;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -25,97 +24,61 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
- * The production backend: one Redis stream per tenant, {@code dlq:{tenant}} (the braces are the
+ * Dead letters in Redis Streams: one stream per tenant, {@code dlq:{tenant}} (the braces are the
  * Redis Cluster hash tag, so a tenant's stream, counters and markers share a slot), counters in
  * {@code dlqstats:{tenant}}, and the set of tenants in {@code dlq:tenants}. That set is an index
  * that Redis can lose apart from the streams (a failover that lost the SADD, a flush): every
  * listing of tenants also looks for the streams of the configured tenants it does not name, and
  * puts back the ones it finds.
  *
- * <p>When Redis does not answer, adds go to a local spool (the journal-backed store) and are
- * acknowledged once fsynced; a periodic drain moves them into Redis, oldest first, when it
- * answers again. While a tenant has spooled entries, its new adds are spooled behind them to keep
- * the order. Exactly once: every add carries a marker keyed by the SHA-256 of the entry, set in
- * the same script as the XADD, so an entry drained again after a crash between XADD and its
- * removal from the spool (or an add retried after a lost reply) returns the first id instead of
- * adding a copy. Concurrent adds of a tenant share script calls ({@link AddBatcher}).
+ * <p>Exactly once: every add carries a marker keyed by the SHA-256 of the entry, set in the same
+ * script as the XADD, so an entry added again (a spooled entry drained again after a crash between
+ * XADD and its removal from the spool, or an add retried after a lost reply) returns the first id
+ * instead of adding a copy. Concurrent adds of a tenant share script calls ({@link AddBatcher}).
+ * Every command is bounded by the command timeout; whether Redis answers is
+ * {@link SpoolFailover}'s to judge.
  */
-final class RedisDeadLetterStore implements DeadLetterStore {
-  private static final System.Logger LOG = System.getLogger(RedisDeadLetterStore.class.getName());
+final class RedisStreamStore {
+  private static final System.Logger LOG = System.getLogger(RedisStreamStore.class.getName());
   static final String TENANTS_KEY = "dlq:tenants";
   private static final Duration MARKER_LIFETIME = Duration.ofDays(1);
-  private static final Duration DRAIN_INTERVAL = Duration.ofMillis(500);
-  private static final int DRAIN_BATCH = 500;
   /** Entries per add script call at most: the script holds Redis for about a millisecond. */
   private static final int ADD_BATCH = 128;
   private static final int MAX_SCAN_BATCH = 1000;
   /** Ids per XDEL script call: stays far below Lua's limit on unpacked arguments. */
   private static final int REMOVE_CHUNK = 500;
-  private static final DlqFilter EVERYTHING = new DlqFilter(null, null, null, null, null);
 
-  private final Vertx vertx;
   private final Redis redis;
   private final long commandTimeoutMillis;
   private final int maxEntriesPerTenant;
   private final Duration ttl;
   private final Clock clock;
-  private final LocalDeadLetterStore spool;
-  private final WritableStatus status;
-  private final LuaScript addScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-add.lua");
-  private final LuaScript expireScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-expire.lua");
-  private final LuaScript removeScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-remove.lua");
+  private final LuaScript addScript = LuaScript.fromResource(RedisStreamStore.class, "lua/dlq-add.lua");
+  private final LuaScript expireScript = LuaScript.fromResource(RedisStreamStore.class, "lua/dlq-expire.lua");
+  private final LuaScript removeScript = LuaScript.fromResource(RedisStreamStore.class, "lua/dlq-remove.lua");
   private final AddBatcher batcher = new AddBatcher(ADD_BATCH, this::addBatch);
   private final Map<String, Future<Void>> registeredTenants = new HashMap<>();
   private final Set<String> configuredTenants;
-  private boolean available = true;
-  private boolean spoolWritable = true;
-  private boolean draining;
-  private boolean closed;
-  private long drainTimer = -1;
 
-  RedisDeadLetterStore(Vertx vertx, Redis redis, Duration commandTimeout, int maxEntriesPerTenant, Duration ttl,
-      Clock clock, JsonLinesJournal spoolJournal, WritableStatus status, Set<String> configuredTenants) {
-    this.vertx = vertx;
-    this.configuredTenants = Set.copyOf(configuredTenants);
+  RedisStreamStore(Redis redis, Duration commandTimeout, int maxEntriesPerTenant, Duration ttl, Clock clock,
+      Set<String> configuredTenants) {
     this.redis = redis;
     this.commandTimeoutMillis = Math.max(1, commandTimeout.toMillis());
     this.maxEntriesPerTenant = maxEntriesPerTenant;
     this.ttl = ttl;
     this.clock = clock;
-    this.status = status;
-    // The spool never evicts or expires: everything in it is owed to Redis.
-    this.spool = new LocalDeadLetterStore(spoolJournal, Integer.MAX_VALUE, ttl, clock, ok -> {
-      spoolWritable = ok;
-      updateWritable();
-    });
+    this.configuredTenants = Set.copyOf(configuredTenants);
   }
 
-  @Override
-  public Future<Void> open() {
-    return spool.open().compose(v -> {
-      drainTimer = vertx.setPeriodic(DRAIN_INTERVAL.toMillis(), id -> drainSpool());
-      // Starting while Redis is down is fine: adds spool until it answers.
-      return send(Request.cmd(Command.PING)).otherwiseEmpty().<Void>mapEmpty();
-    }).andThen(v -> updateWritable());
+  /** Whether Redis answers at all: the failover's probe, never a tenant's write. */
+  Future<Void> ping() {
+    return send(Request.cmd(Command.PING)).mapEmpty();
   }
 
-  @Override
-  public Future<String> add(DlqEntry entry) {
-    DlqEntry withoutId = entry.withId(null);
-    if (available && spool.isEmpty(entry.tenant())) {
-      return addToRedis(withoutId).recover(failure -> spoolAdd(withoutId));
-    }
-    return spoolAdd(withoutId);
-  }
-
-  private Future<String> spoolAdd(DlqEntry entry) {
-    return spool.add(entry).andThen(result -> updateWritable());
-  }
-
-  private Future<String> addToRedis(DlqEntry entry) {
+  /** Adds an entry without id; completes with the stream id it got (the first one, if it was there already). */
+  Future<String> add(DlqEntry entry) {
     String tenant = entry.tenant();
     return registerTenant(tenant).compose(v -> batcher.add(tenant, entry.toJson().encode()));
   }
@@ -151,56 +114,20 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     return registering;
   }
 
-  private void drainSpool() {
-    if (draining || (available && spool.isEmpty())) {
-      return;
-    }
-    draining = true;
-    send(Request.cmd(Command.PING))
-        .compose(pong -> spool.tenants())
-        .compose(tenants -> sequentially(tenants, this::drainTenant))
-        .onComplete(result -> {
-          draining = false;
-          updateWritable();
-        });
-  }
-
   /**
-   * Moves the tenant's spool into Redis, oldest first, {@link #DRAIN_BATCH} entries a round: their
-   * adds share script calls, their aliases go in one pipeline, and one removal takes them off the
-   * spool. Entries added to Redis in a round that then fails are drained again and deduplicated by
-   * their markers.
+   * Makes each spooled id resolve to the stream id its entry got ({@code streamIds.get(i)} for
+   * {@code spoolIds.get(i)}), in one pipeline, for as long as the entries may live.
    */
-  private Future<Void> drainTenant(String tenant) {
-    return spool.scan(tenant, null, EVERYTHING, DRAIN_BATCH).compose(batch -> {
-      if (batch.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      List<Future<String>> added = batch.stream().map(spooled -> addToRedis(spooled.withId(null))).toList();
-      return Future.all(added)
-          .compose(all -> {
-            List<Request> aliases = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-              aliases.add(Request.cmd(Command.SET).arg(aliasKey(tenant, batch.get(i).id())).arg(added.get(i).result())
-                  .arg("EX").arg(Math.max(1, ttl.toSeconds())));
-            }
-            return observe(redis.batch(aliases).timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS));
-          })
-          .compose(ok -> spool.remove(tenant, batch.stream().map(DlqEntry::id).toList(), Removal.DELETED))
-          .compose(removed -> drainTenant(tenant));
-    });
-  }
-
-  private static <T> Future<Void> sequentially(List<T> items, Function<T, Future<Void>> step) {
-    Future<Void> chain = Future.succeededFuture();
-    for (T item : items) {
-      chain = chain.compose(v -> step.apply(item));
+  Future<Void> recordAliases(String tenant, List<String> spoolIds, List<String> streamIds) {
+    List<Request> aliases = new ArrayList<>(spoolIds.size());
+    for (int i = 0; i < spoolIds.size(); i++) {
+      aliases.add(Request.cmd(Command.SET).arg(aliasKey(tenant, spoolIds.get(i))).arg(streamIds.get(i))
+          .arg("EX").arg(Math.max(1, ttl.toSeconds())));
     }
-    return chain;
+    return redis.batch(aliases).timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS).mapEmpty();
   }
 
-  @Override
-  public Future<String> currentId(String tenant, String id) {
+  Future<String> currentId(String tenant, String id) {
     return send(Request.cmd(Command.GET).arg(aliasKey(tenant, id))).map(r -> r == null ? null : r.toString());
   }
 
@@ -209,8 +136,7 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     return "dlqalias:{" + tenant + "}:" + spoolId;
   }
 
-  @Override
-  public Future<List<String>> tenants() {
+  Future<List<String>> tenants() {
     return send(Request.cmd(Command.SMEMBERS).arg(TENANTS_KEY)).compose(members -> {
       Set<String> indexed = new TreeSet<>();
       members.forEach(m -> indexed.add(m.toString()));
@@ -235,14 +161,13 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     if (tenants.isEmpty()) {
       return Future.succeededFuture();
     }
-    LOG.log(System.Logger.Level.WARNING, "dlq:tenants had lost tenants {0}; they are indexed again", tenants);
+    LOG.log(Level.WARNING, "dlq:tenants had lost tenants {0}; they are indexed again", tenants);
     Request sadd = Request.cmd(Command.SADD).arg(TENANTS_KEY);
     tenants.forEach(sadd::arg);
     return send(sadd).<Void>mapEmpty().otherwiseEmpty();
   }
 
-  @Override
-  public Future<List<DlqEntry>> scan(String tenant, StreamId after, DlqFilter filter, int max) {
+  Future<List<DlqEntry>> scan(String tenant, StreamId after, DlqFilter filter, int max) {
     return scanFrom(tenant, after, filter, max, new ArrayList<>());
   }
 
@@ -279,8 +204,7 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     return DlqEntry.fromJson(new JsonObject(json)).withId(item.get(0).toString());
   }
 
-  @Override
-  public Future<Integer> remove(String tenant, List<String> ids, Removal why) {
+  Future<Integer> remove(String tenant, List<String> ids, Removal why) {
     String counter = why == Removal.REDRIVEN ? "redriven" : "";
     List<Future<Response>> chunks = new ArrayList<>();
     for (int from = 0; from < ids.size(); from += REMOVE_CHUNK) {
@@ -292,16 +216,14 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     return Future.all(chunks).map(all -> chunks.stream().mapToInt(f -> f.result().toInteger()).sum());
   }
 
-  @Override
-  public Future<Void> expire() {
+  Future<Void> expire() {
     String minId = (clock.millis() - ttl.toMillis()) + "-0";
     return tenants().compose(tenants -> Future.all(tenants.stream()
         .map(tenant -> script(expireScript, List.of(streamKey(tenant), statsKey(tenant)), List.of(minId)))
         .toList())).mapEmpty();
   }
 
-  @Override
-  public Future<TenantStats> stats(String tenant) {
+  Future<TenantStats> stats(String tenant) {
     Future<Response> size = send(Request.cmd(Command.XLEN).arg(streamKey(tenant)));
     Future<Response> oldest = send(Request.cmd(Command.XRANGE).arg(streamKey(tenant)).arg("-").arg("+")
         .arg("COUNT").arg(1));
@@ -316,57 +238,27 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     });
   }
 
-
   private static long counter(Response value) {
     return value == null ? 0 : value.toLong();
   }
 
-  @Override
-  public Future<Void> close() {
-    closed = true;
-    vertx.cancelTimer(drainTimer);
-    return spool.close().andThen(v -> redis.close());
+  Future<Void> close() {
+    return redis.close();
   }
 
   private Future<Response> send(Request request) {
-    return observe(redis.send(request).timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS));
+    return redis.send(request).timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   private Future<Response> script(LuaScript script, List<String> keys, List<String> args) {
-    return observe(script.run(redis, keys, args).timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS));
+    return script.run(redis, keys, args).timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS);
   }
 
-  /**
-   * Tracks whether Redis answers: a failed command makes adds spool without trying Redis (an outage
-   * costs no latency); any answer, such as the drain's periodic PING, ends that. Reads always try,
-   * bounded by the command timeout, and fail with 503 while Redis does not answer.
-   */
-  private <T> Future<T> observe(Future<T> reply) {
-    return reply.andThen(result -> {
-      // Commands cut off by close() say nothing about Redis.
-      if (closed || result.succeeded() == available) {
-        return;
-      }
-      available = result.succeeded();
-      if (available) {
-        LOG.log(Level.INFO, "Redis answers again; draining the DLQ spool");
-      } else {
-        LOG.log(Level.WARNING, "Redis did not answer ({0}); DLQ adds spool locally until it does",
-            result.cause().toString());
-      }
-      updateWritable();
-    });
-  }
-
-  private void updateWritable() {
-    status.set(available && spoolWritable && spool.isEmpty());
-  }
-
-  static String streamKey(String tenant) {
+  private static String streamKey(String tenant) {
     return "dlq:{" + tenant + "}";
   }
 
-  static String statsKey(String tenant) {
+  private static String statsKey(String tenant) {
     return "dlqstats:{" + tenant + "}";
   }
 
