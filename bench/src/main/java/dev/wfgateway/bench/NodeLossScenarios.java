@@ -130,7 +130,8 @@ final class NodeLossScenarios {
         restartNanos[0] = System.nanoTime();
         node.restart();
       });
-      Driven driven = runner.drive(fault, node.echo.locked(), LOCAL_KILL9_LOAD, i -> ChaosRunner.submitAsync(gateway, i));
+      Driven driven = runner.drive(fault, node.echo.locked(), LOCAL_KILL9_LOAD,
+          i -> ChaosRunner.submitAsync(gateway, i));
       Map<String, RunPoller.Check> runs = new RunPoller(runner.loadVertx(), gateway)
           .untilSettled(AcceptedRunsVerdict.acceptedRunIds(driven.answers()), RUNS_SETTLE);
       AcceptedRunsVerdict verdict = AcceptedRunsVerdict.judge(driven.answers(), driven.injectedNanos(), restartNanos[0],
