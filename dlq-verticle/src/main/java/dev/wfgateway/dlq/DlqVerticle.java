@@ -51,7 +51,7 @@ public final class DlqVerticle extends VerticleBase {
     store = config.redisBackend()
         ? new RedisDeadLetterStore(vertx, RedisClients.create(vertx, config.redis()), config.redis().commandTimeout(),
             dlq.maxEntriesPerTenant(), dlq.ttl(), clock, new JsonLinesJournal(vertx, journalDir.resolve("spool")),
-            status, config.tenants().keySet())
+            status, config.tenants().keySet(), registry)
         : new LocalDeadLetterStore(new JsonLinesJournal(vertx, journalDir), dlq.maxEntriesPerTenant(),
             dlq.ttl(), clock, status::set);
     queue = new DeadLetterQueue(store, clock);

@@ -3,94 +3,54 @@ package dev.wfgateway.dlq;
 import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqFilter;
-import dev.wfgateway.common.redis.LuaScript;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
-import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The production backend: one Redis stream per tenant, {@code dlq:{tenant}} (the braces are the
- * Redis Cluster hash tag, so a tenant's stream, counters and markers share a slot), counters in
- * {@code dlqstats:{tenant}}, and the set of tenants in {@code dlq:tenants}. That set is an index
- * that Redis can lose apart from the streams (a failover that lost the SADD, a flush): every
- * listing of tenants also looks for the streams of the configured tenants it does not name, and
- * puts back the ones it finds.
+ * The production backend: Redis Streams ({@link RedisStreamStore}) while Redis answers, a local
+ * spool (the journal-backed store) while it does not ({@link SpoolFailover}). Spooled adds are
+ * acknowledged once fsynced; a periodic drain moves them into Redis, oldest first, when it answers
+ * again, and their spool ids keep resolving through aliases ({@link #currentId}). An entry drained
+ * twice (a crash between its XADD and its removal from the spool) lands once: the streams
+ * deduplicate adds.
  *
- * <p>When Redis does not answer, adds go to a local spool (the journal-backed store) and are
- * acknowledged once fsynced; a periodic drain moves them into Redis, oldest first, when it
- * answers again. While a tenant has spooled entries, its new adds are spooled behind them to keep
- * the order. Exactly once: every add carries a marker keyed by the SHA-256 of the entry, set in
- * the same script as the XADD, so an entry drained again after a crash between XADD and its
- * removal from the spool (or an add retried after a lost reply) returns the first id instead of
- * adding a copy. Concurrent adds of a tenant share script calls ({@link AddBatcher}).
+ * <p>The node reports itself writable only while Redis answers, the spool can be written and
+ * nothing is owed to Redis.
  */
 final class RedisDeadLetterStore implements DeadLetterStore {
-  private static final System.Logger LOG = System.getLogger(RedisDeadLetterStore.class.getName());
-  static final String TENANTS_KEY = "dlq:tenants";
-  private static final Duration MARKER_LIFETIME = Duration.ofDays(1);
+  /** Also how often the failover probes Redis while it does not answer. */
   private static final Duration DRAIN_INTERVAL = Duration.ofMillis(500);
   private static final int DRAIN_BATCH = 500;
-  /** Entries per add script call at most: the script holds Redis for about a millisecond. */
-  private static final int ADD_BATCH = 128;
-  private static final int MAX_SCAN_BATCH = 1000;
-  /** Ids per XDEL script call: stays far below Lua's limit on unpacked arguments. */
-  private static final int REMOVE_CHUNK = 500;
   private static final DlqFilter EVERYTHING = new DlqFilter(null, null, null, null, null);
 
   private final Vertx vertx;
-  private final Redis redis;
-  private final long commandTimeoutMillis;
-  private final int maxEntriesPerTenant;
-  private final Duration ttl;
-  private final Clock clock;
-  private final LocalDeadLetterStore spool;
   private final WritableStatus status;
-  private final LuaScript addScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-add.lua");
-  private final LuaScript expireScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-expire.lua");
-  private final LuaScript removeScript = LuaScript.fromResource(RedisDeadLetterStore.class, "lua/dlq-remove.lua");
-  private final AddBatcher batcher = new AddBatcher(ADD_BATCH, this::addBatch);
-  private final Map<String, Future<Void>> registeredTenants = new HashMap<>();
-  private final Set<String> configuredTenants;
-  private boolean available = true;
+  private final RedisStreamStore streams;
+  private final LocalDeadLetterStore spool;
+  private final SpoolFailover failover;
   private boolean spoolWritable = true;
   private boolean draining;
-  private boolean closed;
   private long drainTimer = -1;
 
   RedisDeadLetterStore(Vertx vertx, Redis redis, Duration commandTimeout, int maxEntriesPerTenant, Duration ttl,
-      Clock clock, JsonLinesJournal spoolJournal, WritableStatus status, Set<String> configuredTenants) {
+      Clock clock, JsonLinesJournal spoolJournal, WritableStatus status, Set<String> configuredTenants,
+      MeterRegistry registry) {
     this.vertx = vertx;
-    this.configuredTenants = Set.copyOf(configuredTenants);
-    this.redis = redis;
-    this.commandTimeoutMillis = Math.max(1, commandTimeout.toMillis());
-    this.maxEntriesPerTenant = maxEntriesPerTenant;
-    this.ttl = ttl;
-    this.clock = clock;
     this.status = status;
+    this.streams = new RedisStreamStore(redis, commandTimeout, maxEntriesPerTenant, ttl, clock, configuredTenants);
     // The spool never evicts or expires: everything in it is owed to Redis.
     this.spool = new LocalDeadLetterStore(spoolJournal, Integer.MAX_VALUE, ttl, clock, ok -> {
       spoolWritable = ok;
       updateWritable();
     });
+    this.failover = new SpoolFailover(vertx, streams, spool, DRAIN_INTERVAL, registry, this::redisUpChanged);
   }
 
   @Override
@@ -98,66 +58,28 @@ final class RedisDeadLetterStore implements DeadLetterStore {
     return spool.open().compose(v -> {
       drainTimer = vertx.setPeriodic(DRAIN_INTERVAL.toMillis(), id -> drainSpool());
       // Starting while Redis is down is fine: adds spool until it answers.
-      return send(Request.cmd(Command.PING)).otherwiseEmpty().<Void>mapEmpty();
+      return failover.start();
     }).andThen(v -> updateWritable());
   }
 
   @Override
   public Future<String> add(DlqEntry entry) {
-    DlqEntry withoutId = entry.withId(null);
-    if (available && spool.isEmpty(entry.tenant())) {
-      return addToRedis(withoutId).recover(failure -> spoolAdd(withoutId));
+    return failover.add(entry.withId(null)).andThen(result -> updateWritable());
+  }
+
+  private void redisUpChanged(boolean redisUp) {
+    updateWritable();
+    if (redisUp) {
+      drainSpool();
     }
-    return spoolAdd(withoutId);
-  }
-
-  private Future<String> spoolAdd(DlqEntry entry) {
-    return spool.add(entry).andThen(result -> updateWritable());
-  }
-
-  private Future<String> addToRedis(DlqEntry entry) {
-    String tenant = entry.tenant();
-    return registerTenant(tenant).compose(v -> batcher.add(tenant, entry.toJson().encode()));
-  }
-
-  private Future<List<String>> addBatch(String tenant, List<String> entries) {
-    List<String> keys = new ArrayList<>(entries.size() + 2);
-    keys.add(streamKey(tenant));
-    keys.add(statsKey(tenant));
-    entries.forEach(json -> keys.add(markerKey(tenant, json)));
-    List<String> args = new ArrayList<>(entries.size() + 2);
-    args.add(String.valueOf(maxEntriesPerTenant));
-    args.add(String.valueOf(MARKER_LIFETIME.toSeconds()));
-    args.addAll(entries);
-    return script(addScript, keys, args).map(ids -> {
-      List<String> assigned = new ArrayList<>(ids.size());
-      ids.forEach(id -> assigned.add(id.toString()));
-      return assigned;
-    });
-  }
-
-  /**
-   * Adds the tenant to {@code dlq:tenants} once. Every add of the tenant waits on the same future,
-   * so the first adds keep their order while the SADD is under way; a failed SADD is tried again.
-   */
-  private Future<Void> registerTenant(String tenant) {
-    Future<Void> known = registeredTenants.get(tenant);
-    if (known != null) {
-      return known;
-    }
-    Future<Void> registering = send(Request.cmd(Command.SADD).arg(TENANTS_KEY).arg(tenant)).mapEmpty();
-    registeredTenants.put(tenant, registering);
-    registering.onFailure(failure -> registeredTenants.remove(tenant, registering));
-    return registering;
   }
 
   private void drainSpool() {
-    if (draining || (available && spool.isEmpty())) {
+    if (draining || !failover.redisUp() || spool.isEmpty()) {
       return;
     }
     draining = true;
-    send(Request.cmd(Command.PING))
-        .compose(pong -> spool.tenants())
+    spool.tenants()
         .compose(tenants -> sequentially(tenants, this::drainTenant))
         .onComplete(result -> {
           draining = false;
@@ -176,17 +98,11 @@ final class RedisDeadLetterStore implements DeadLetterStore {
       if (batch.isEmpty()) {
         return Future.succeededFuture();
       }
-      List<Future<String>> added = batch.stream().map(spooled -> addToRedis(spooled.withId(null))).toList();
-      return Future.all(added)
-          .compose(all -> {
-            List<Request> aliases = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-              aliases.add(Request.cmd(Command.SET).arg(aliasKey(tenant, batch.get(i).id())).arg(added.get(i).result())
-                  .arg("EX").arg(Math.max(1, ttl.toSeconds())));
-            }
-            return observe(redis.batch(aliases).timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS));
-          })
-          .compose(ok -> spool.remove(tenant, batch.stream().map(DlqEntry::id).toList(), Removal.DELETED))
+      List<String> spoolIds = batch.stream().map(DlqEntry::id).toList();
+      List<DlqEntry> entries = batch.stream().map(spooled -> spooled.withId(null)).toList();
+      return failover.command(() -> Future.all(entries.stream().map(streams::add).toList())
+              .compose(added -> streams.recordAliases(tenant, spoolIds, added.list())))
+          .compose(ok -> spool.remove(tenant, spoolIds, Removal.DELETED))
           .compose(removed -> drainTenant(tenant));
     });
   }
@@ -201,181 +117,42 @@ final class RedisDeadLetterStore implements DeadLetterStore {
 
   @Override
   public Future<String> currentId(String tenant, String id) {
-    return send(Request.cmd(Command.GET).arg(aliasKey(tenant, id))).map(r -> r == null ? null : r.toString());
-  }
-
-  /** {@code dlqalias:{t}:<spool id>} → the stream id the spooled entry got when it drained. */
-  private static String aliasKey(String tenant, String spoolId) {
-    return "dlqalias:{" + tenant + "}:" + spoolId;
+    return failover.command(() -> streams.currentId(tenant, id));
   }
 
   @Override
   public Future<List<String>> tenants() {
-    return send(Request.cmd(Command.SMEMBERS).arg(TENANTS_KEY)).compose(members -> {
-      Set<String> indexed = new TreeSet<>();
-      members.forEach(m -> indexed.add(m.toString()));
-      List<String> unindexed = configuredTenants.stream().filter(t -> !indexed.contains(t)).sorted().toList();
-      List<Future<Boolean>> streams = unindexed.stream()
-          .map(t -> send(Request.cmd(Command.EXISTS).arg(streamKey(t))).map(r -> r.toInteger() == 1)).toList();
-      return Future.all(streams).compose(found -> {
-        List<String> lost = new ArrayList<>();
-        for (int i = 0; i < unindexed.size(); i++) {
-          if (streams.get(i).result()) {
-            lost.add(unindexed.get(i));
-          }
-        }
-        indexed.addAll(lost);
-        return reindex(lost).map(v -> List.copyOf(indexed));
-      });
-    });
-  }
-
-  /** Puts tenants whose stream outlived their entry in {@code dlq:tenants} back into it. */
-  private Future<Void> reindex(List<String> tenants) {
-    if (tenants.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    LOG.log(System.Logger.Level.WARNING, "dlq:tenants had lost tenants {0}; they are indexed again", tenants);
-    Request sadd = Request.cmd(Command.SADD).arg(TENANTS_KEY);
-    tenants.forEach(sadd::arg);
-    return send(sadd).<Void>mapEmpty().otherwiseEmpty();
+    return failover.command(streams::tenants);
   }
 
   @Override
   public Future<List<DlqEntry>> scan(String tenant, StreamId after, DlqFilter filter, int max) {
-    return scanFrom(tenant, after, filter, max, new ArrayList<>());
-  }
-
-  private Future<List<DlqEntry>> scanFrom(String tenant, StreamId after, DlqFilter filter, int max,
-      List<DlqEntry> found) {
-    int count = Math.min(MAX_SCAN_BATCH, Math.max(100, 2 * (max - found.size())));
-    Request xrange = Request.cmd(Command.XRANGE).arg(streamKey(tenant)).arg(after == null ? "-" : "(" + after)
-        .arg("+").arg("COUNT").arg(count);
-    return send(xrange).compose(page -> {
-      StreamId last = after;
-      for (Response item : page) {
-        DlqEntry entry = toEntry(item);
-        last = StreamId.parse(entry.id());
-        if (filter.matches(entry)) {
-          found.add(entry);
-          if (found.size() >= max) {
-            return Future.succeededFuture(found);
-          }
-        }
-      }
-      return page.size() < count ? Future.succeededFuture(found) : scanFrom(tenant, last, filter, max, found);
-    });
-  }
-
-  /** A stream item is {@code [id, [field, value, ...]]}; the entry is the value of field {@code entry}. */
-  private static DlqEntry toEntry(Response item) {
-    Response fields = item.get(1);
-    String json = null;
-    for (int i = 0; i + 1 < fields.size(); i += 2) {
-      if ("entry".equals(fields.get(i).toString())) {
-        json = fields.get(i + 1).toString();
-      }
-    }
-    return DlqEntry.fromJson(new JsonObject(json)).withId(item.get(0).toString());
+    return failover.command(() -> streams.scan(tenant, after, filter, max));
   }
 
   @Override
   public Future<Integer> remove(String tenant, List<String> ids, Removal why) {
-    String counter = why == Removal.REDRIVEN ? "redriven" : "";
-    List<Future<Response>> chunks = new ArrayList<>();
-    for (int from = 0; from < ids.size(); from += REMOVE_CHUNK) {
-      List<String> args = new ArrayList<>();
-      args.add(counter);
-      args.addAll(ids.subList(from, Math.min(ids.size(), from + REMOVE_CHUNK)));
-      chunks.add(script(removeScript, List.of(streamKey(tenant), statsKey(tenant)), args));
-    }
-    return Future.all(chunks).map(all -> chunks.stream().mapToInt(f -> f.result().toInteger()).sum());
+    return failover.command(() -> streams.remove(tenant, ids, why));
   }
 
   @Override
   public Future<Void> expire() {
-    String minId = (clock.millis() - ttl.toMillis()) + "-0";
-    return tenants().compose(tenants -> Future.all(tenants.stream()
-        .map(tenant -> script(expireScript, List.of(streamKey(tenant), statsKey(tenant)), List.of(minId)))
-        .toList())).mapEmpty();
+    return failover.command(streams::expire);
   }
 
   @Override
   public Future<TenantStats> stats(String tenant) {
-    Future<Response> size = send(Request.cmd(Command.XLEN).arg(streamKey(tenant)));
-    Future<Response> oldest = send(Request.cmd(Command.XRANGE).arg(streamKey(tenant)).arg("-").arg("+")
-        .arg("COUNT").arg(1));
-    Future<Response> counters = send(Request.cmd(Command.HMGET).arg(statsKey(tenant)).arg("evictions")
-        .arg("expired").arg("redriven"));
-    return Future.all(size, oldest, counters).map(all -> {
-      Response c = counters.result();
-      Long oldestMillis = oldest.result().size() == 0 ? null
-          : StreamId.parse(oldest.result().get(0).get(0).toString()).millis();
-      return new TenantStats(size.result().toLong(), oldestMillis, counter(c.get(0)), counter(c.get(1)),
-          counter(c.get(2)));
-    });
-  }
-
-
-  private static long counter(Response value) {
-    return value == null ? 0 : value.toLong();
+    return failover.command(() -> streams.stats(tenant));
   }
 
   @Override
   public Future<Void> close() {
-    closed = true;
+    failover.stop();
     vertx.cancelTimer(drainTimer);
-    return spool.close().andThen(v -> redis.close());
-  }
-
-  private Future<Response> send(Request request) {
-    return observe(redis.send(request).timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS));
-  }
-
-  private Future<Response> script(LuaScript script, List<String> keys, List<String> args) {
-    return observe(script.run(redis, keys, args).timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS));
-  }
-
-  /**
-   * Tracks whether Redis answers: a failed command makes adds spool without trying Redis (an outage
-   * costs no latency); any answer, such as the drain's periodic PING, ends that. Reads always try,
-   * bounded by the command timeout, and fail with 503 while Redis does not answer.
-   */
-  private <T> Future<T> observe(Future<T> reply) {
-    return reply.andThen(result -> {
-      // Commands cut off by close() say nothing about Redis.
-      if (closed || result.succeeded() == available) {
-        return;
-      }
-      available = result.succeeded();
-      if (available) {
-        LOG.log(Level.INFO, "Redis answers again; draining the DLQ spool");
-      } else {
-        LOG.log(Level.WARNING, "Redis did not answer ({0}); DLQ adds spool locally until it does",
-            result.cause().toString());
-      }
-      updateWritable();
-    });
+    return spool.close().andThen(v -> streams.close());
   }
 
   private void updateWritable() {
-    status.set(available && spoolWritable && spool.isEmpty());
-  }
-
-  static String streamKey(String tenant) {
-    return "dlq:{" + tenant + "}";
-  }
-
-  static String statsKey(String tenant) {
-    return "dlqstats:{" + tenant + "}";
-  }
-
-  private static String markerKey(String tenant, String entryJson) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(entryJson.getBytes(StandardCharsets.UTF_8));
-      return "dlqadd:{" + tenant + "}:" + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    status.set(failover.redisUp() && spoolWritable && spool.isEmpty());
   }
 }

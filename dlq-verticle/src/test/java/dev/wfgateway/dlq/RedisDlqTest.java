@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.resilience.DependencyBreaker;
 import dev.wfgateway.testkit.Eventually;
 import dev.wfgateway.testkit.RedisFixture;
 import io.vertx.core.Future;
@@ -81,14 +82,14 @@ class RedisDlqTest extends DlqContractTest {
     deployWith(config)
         .compose(v -> addMany("acme", "risk-check", "a", 3))
         .compose(v -> addMany("globex", "risk-check", "g", 2))
-        .compose(v -> redisCommand("DEL " + RedisDeadLetterStore.TENANTS_KEY))
+        .compose(v -> redisCommand("DEL " + RedisStreamStore.TENANTS_KEY))
         .map(verified(reply -> assertThat(reply).isEqualTo(":1")))
         .compose(v -> stats(null))
         .map(verified(stats -> {
           assertThat(stats.getLong("size")).isEqualTo(5);
           assertThat(stats.getJsonObject("byTenant").fieldNames()).containsExactlyInAnyOrder("acme", "globex");
         }))
-        .compose(v -> redisCommand("SCARD " + RedisDeadLetterStore.TENANTS_KEY))
+        .compose(v -> redisCommand("SCARD " + RedisStreamStore.TENANTS_KEY))
         .map(verified(reply -> assertThat(reply).isEqualTo(":2")))
         .onComplete(testContext.succeedingThenComplete());
   }
@@ -122,6 +123,30 @@ class RedisDlqTest extends DlqContractTest {
         .compose(v -> runIds(tenant("acme")))
         .map(verified(ids -> assertThat(ids).containsExactlyElementsOf(expected)))
         .onComplete(testContext.succeedingThenComplete());
+  }
+
+  /** The failover's breaker opens on the first failed add; a probe, not a tenant's add, closes it again. */
+  @Test
+  void anOutageOpensTheRedisBreakerAndItsProbeClosesIt(VertxTestContext testContext) {
+    assumeTrue(redis.controllable(), "needs a Redis server the test can stop");
+    deploy()
+        .map(verified(v -> assertThat(redisBreakerState()).isZero()))
+        .compose(v -> stopRedis())
+        .compose(v -> add(json("acme", "risk-check", "timeout", "r1")))
+        .map(verified(id -> {
+          assertThat(redisBreakerState()).as("open or half-open").isNotZero();
+          assertThat(registry.get(DependencyBreaker.TRANSITIONS).tags("dependency", SpoolFailover.DEPENDENCY,
+              "state", "open").counter().count()).isPositive();
+        }))
+        .compose(v -> startRedis())
+        .compose(v -> Eventually.holds(vertx, "the breaker to close", Duration.ofSeconds(10),
+            () -> redisBreakerState() == 0))
+        .compose(v -> drained("dlq:{acme}", 1))
+        .onComplete(testContext.succeedingThenComplete());
+  }
+
+  private double redisBreakerState() {
+    return registry.get(DependencyBreaker.STATE).tag("dependency", SpoolFailover.DEPENDENCY).gauge().value();
   }
 
   @Test

@@ -2,8 +2,6 @@ package dev.wfgateway.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +27,6 @@ public final class RedisCluster extends ClassFixture {
   private static final int MASTERS = 3;
   private static final int SIZE = 2 * MASTERS;
   private static final int SLOTS = 16384;
-  private static final int BUS_PORT_OFFSET = 10000;
   private static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMillis(2000);
   private static final Duration READY_DEADLINE = Duration.ofSeconds(30);
 
@@ -43,8 +40,7 @@ public final class RedisCluster extends ClassFixture {
   }
 
   private final Duration nodeTimeout;
-  private final List<Member> members = new ArrayList<>();
-  private Path executable;
+  private final List<ClusterMember> members = new ArrayList<>();
   private Path root;
 
   private RedisCluster(Duration nodeTimeout) {
@@ -70,14 +66,11 @@ public final class RedisCluster extends ClassFixture {
 
   @Override
   void begin() {
-    executable = Executables.require("redis-server", "redis-server");
+    Path executable = Executables.require("redis-server", "redis-server");
     try {
       root = Files.createTempDirectory("redis-cluster");
       for (int i = 0; i < SIZE; i++) {
-        Member member = new Member(root.resolve("node-" + i));
-        member.process = RedisProcess.startOnFreePort(executable, member.dir,
-            RedisCluster::freePortWithFreeBusPort, this::arguments, Resp::loopback);
-        members.add(member);
+        members.add(ClusterMember.start(executable, root.resolve("node-" + i), this::arguments));
       }
       form();
     } catch (IOException e) {
@@ -100,11 +93,11 @@ public final class RedisCluster extends ClassFixture {
       members.get(i).resp().call("CLUSTER", "ADDSLOTSRANGE",
           String.valueOf(i * SLOTS / MASTERS), String.valueOf((i + 1) * SLOTS / MASTERS - 1));
     }
-    for (Member member : members.subList(1, SIZE)) {
+    for (ClusterMember member : members.subList(1, SIZE)) {
       member.resp().call("CLUSTER", "MEET", "127.0.0.1", String.valueOf(members.get(0).port()));
     }
     Poll.until("every node to know the other " + (SIZE - 1), READY_DEADLINE,
-        () -> members.stream().allMatch(m -> view(m).filter(v -> v.complete(SIZE)).isPresent()) ? true : null,
+        () -> members.stream().allMatch(m -> m.view().filter(v -> v.complete(SIZE)).isPresent()) ? true : null,
         this::describe);
     for (int i = MASTERS; i < SIZE; i++) {
       String masterId = members.get(i - MASTERS).resp().text("CLUSTER", "MYID");
@@ -138,7 +131,7 @@ public final class RedisCluster extends ClassFixture {
   /** The running nodes (paused ones too), with the roles the cluster gives them now. */
   public List<Node> nodes() {
     ClusterView view = anyView();
-    return members.stream().filter(m -> m.process.isAlive())
+    return members.stream().filter(ClusterMember::alive)
         .map(m -> node(view, view.byPort(m.port()).orElseThrow())).collect(Collectors.toList());
   }
 
@@ -164,23 +157,17 @@ public final class RedisCluster extends ClassFixture {
 
   /** SIGKILL: the node dies at once, without a word to the others. */
   public void kill(Node node) {
-    Member member = member(node);
-    member.process.kill();
-    member.paused = false;
+    member(node).kill();
   }
 
   /** SIGSTOP: the node keeps its sockets but answers nothing, as a hung process or a long GC pause. */
   public void pause(Node node) {
-    Member member = member(node);
-    member.process.signal("STOP");
-    member.paused = true;
+    member(node).pause();
   }
 
   /** SIGCONT after {@link #pause}; returns at once (see {@link #awaitReady}). */
   public void resume(Node node) {
-    Member member = member(node);
-    member.process.signal("CONT");
-    member.paused = false;
+    member(node).resume();
   }
 
   /**
@@ -188,13 +175,8 @@ public final class RedisCluster extends ClassFixture {
    * same node (as a replica, if its slots moved meanwhile); returns when the cluster is ready.
    */
   public void restart(Node node) {
-    Member member = member(node);
-    if (member.process.isAlive()) {
-      throw new IllegalStateException(node.port() + " is still running");
-    }
     try {
-      member.process = RedisProcess.start(executable, member.dir, member.port(), arguments(member.port()),
-          member.resp());
+      member(node).restart();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -207,7 +189,7 @@ public final class RedisCluster extends ClassFixture {
 
   @Override
   public void close() {
-    members.forEach(m -> m.process.kill());
+    members.forEach(ClusterMember::kill);
     members.clear();
   }
 
@@ -218,7 +200,7 @@ public final class RedisCluster extends ClassFixture {
   private Optional<ClusterView> readyView() {
     ClusterView agreed = null;
     try {
-      for (Member member : answering()) {
+      for (ClusterMember member : answering()) {
         if (!"ok".equals(member.resp().fields("CLUSTER", "INFO").get("cluster_state"))) {
           return Optional.empty();
         }
@@ -228,7 +210,7 @@ public final class RedisCluster extends ClassFixture {
         }
         agreed = view;
       }
-      for (Member member : answering()) {
+      for (ClusterMember member : answering()) {
         if (replicaOfAnsweringMaster(agreed, member)
             && !"up".equals(member.resp().fields("INFO", "replication").get("master_link_status"))) {
           return Optional.empty();
@@ -240,13 +222,13 @@ public final class RedisCluster extends ClassFixture {
     return Optional.ofNullable(agreed);
   }
 
-  private boolean replicaOfAnsweringMaster(ClusterView view, Member member) {
+  private boolean replicaOfAnsweringMaster(ClusterView view, ClusterMember member) {
     ClusterView.Entry entry = view.byPort(member.port()).orElseThrow();
     return !entry.master() && view.masterOf(entry).map(m -> member(m.port()).answering()).orElse(false);
   }
 
   private int slotOf(String key) {
-    for (Member member : answering()) {
+    for (ClusterMember member : answering()) {
       try {
         return Math.toIntExact((Long) member.resp().call("CLUSTER", "KEYSLOT", key));
       } catch (IOException e) {
@@ -257,93 +239,30 @@ public final class RedisCluster extends ClassFixture {
   }
 
   private ClusterView anyView() {
-    return answering().stream().map(this::view).flatMap(Optional::stream).findFirst()
+    return answering().stream().map(ClusterMember::view).flatMap(Optional::stream).findFirst()
         .orElseThrow(() -> new IllegalStateException("no cluster node answers: " + describe()));
   }
 
-  private Optional<ClusterView> view(Member member) {
-    try {
-      return Optional.of(ClusterView.parse(member.resp().text("CLUSTER", "NODES")));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
   private Node node(ClusterView view, ClusterView.Entry entry) {
-    return new Node(entry.port(), entry.master() ? Role.MASTER : Role.REPLICA, member(entry.port()).process.pid());
+    return new Node(entry.port(), entry.master() ? Role.MASTER : Role.REPLICA, member(entry.port()).pid());
   }
 
   /** Each node's state and view, for a timeout's message. */
   private String describe() {
-    return members.stream().map(m -> {
-      if (!m.process.isAlive()) {
-        return m.port() + ": killed";
-      }
-      if (m.paused) {
-        return m.port() + ": paused";
-      }
-      try {
-        return m.port() + ": " + m.resp().fields("CLUSTER", "INFO").get("cluster_state") + ", sees "
-            + view(m).map(ClusterView::layout).orElse("nothing");
-      } catch (IOException e) {
-        return m.port() + ": no answer (" + e.getMessage() + ")";
-      }
-    }).collect(Collectors.joining("\n", "nodes (logs in " + root + "):\n", ""));
+    return members.stream().map(ClusterMember::describe)
+        .collect(Collectors.joining("\n", "nodes (logs in " + root + "):\n", ""));
   }
 
-  private List<Member> answering() {
-    return members.stream().filter(Member::answering).collect(Collectors.toList());
+  private List<ClusterMember> answering() {
+    return members.stream().filter(ClusterMember::answering).collect(Collectors.toList());
   }
 
-  private Member member(Node node) {
+  private ClusterMember member(Node node) {
     return member(node.port());
   }
 
-  private Member member(int port) {
+  private ClusterMember member(int port) {
     return members.stream().filter(m -> m.port() == port).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no node of this cluster on port " + port));
-  }
-
-  /** A port the OS calls free whose cluster bus port (+10000) is a valid, free port too. */
-  private static int freePortWithFreeBusPort() {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int port = RedisFixture.freePort();
-      if (port + BUS_PORT_OFFSET <= 65535 && bindable(port + BUS_PORT_OFFSET)) {
-        return port;
-      }
-    }
-    throw new IllegalStateException("found no free loopback port whose port + " + BUS_PORT_OFFSET + " is free too");
-  }
-
-  private static boolean bindable(int port) {
-    try {
-      new ServerSocket(port, 0, InetAddress.getLoopbackAddress()).close();
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** One of the six: its directory (nodes.conf, redis.log) and its port outlive its processes. */
-  private static final class Member {
-    final Path dir;
-    RedisProcess process;
-    boolean paused;
-
-    Member(Path dir) {
-      this.dir = dir;
-    }
-
-    int port() {
-      return process.port();
-    }
-
-    boolean answering() {
-      return process.isAlive() && !paused;
-    }
-
-    Resp resp() {
-      return Resp.loopback(port());
-    }
   }
 }

@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 /**
  * Which node owns each run that has not ended, so that the survivors can take over the runs of a
  * node that dies. Whether such a run is started again or dead-lettered is read from its run
- * record, not from here (see {@link WorkflowEngine#adoptOrphan}).
+ * record, not from here (see {@link RunTakeover#adoptOrphan}).
  */
 interface ActiveRuns {
   /** Takes over a run whose node left the cluster. */

@@ -20,10 +20,8 @@ import io.vertx.core.json.pointer.JsonPointer;
 import java.time.Duration;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Logger;
 
 /**
  * Admits runs: checks the tenant may run the workflow, validates the input, finds the lock key,
@@ -31,8 +29,6 @@ import java.util.logging.Logger;
  * answers when the run ends; an async one as soon as the run is recorded as queued.
  */
 final class WorkflowEngine {
-  private static final Logger LOG = Logger.getLogger(WorkflowEngine.class.getName());
-
   private final Timers timers;
   private final Clock clock;
   private final PlatformConfig config;
@@ -44,12 +40,8 @@ final class WorkflowEngine {
   private final WorkflowMetrics metrics;
   private static final int NOT_STARTED_ATTEMPTS = 5;
   private static final long NOT_STARTED_BACKOFF_MILLIS = 500;
-  /** How long a run taken over waits for a bulkhead slot before it asks again. */
-  private static final long RESTART_RETRY_MILLIS = 200;
   /** How often a draining node looks whether its runs in progress have finished. */
   private static final long DRAIN_POLL_MILLIS = 50;
-  /** The node a run recovered from the journal came from, as the active-run registry records it. */
-  private static final String PREVIOUS_PROCESS = "previous-process";
 
   private final Map<String, TenantBulkhead> bulkheads = new HashMap<>();
   private boolean draining;
@@ -148,7 +140,7 @@ final class WorkflowEngine {
    * its queued record ({@code overwrite}); one the departed node never recorded is created like a
    * new run, so that it cannot also be started by a resent submit (see {@link #resent}).
    */
-  private Future<Admission> admit(RunContext context, String runId, String adoptedFrom, boolean overwrite) {
+  Future<Admission> admit(RunContext context, String runId, String adoptedFrom, boolean overwrite) {
     boolean restart = adoptedFrom != null;
     SubmitRunRequest request = context.request();
     Future<TenantBulkhead.Permit> slot = bulkhead(request.tenant()).admit();
@@ -201,78 +193,16 @@ final class WorkflowEngine {
     return new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE.problem(detail).with("retryAfterSeconds", 1));
   }
 
-  /** Takes over a run whose node left the cluster, as its run record says ({@link OrphanAction}). */
-  void adoptOrphan(SubmitRunRequest request, String runId, String traceparent, String deadNode) {
-    RunContext context = contextOf(request, traceparent);
-    if (context == null) {
-      return;
-    }
-    store.find(request.tenant(), runId).onComplete(found -> takeOver(context, runId, found.succeeded(),
-        found.succeeded() ? found.result() : null, deadNode, "node " + deadNode + " left the cluster",
-        "adopting run " + runId + " of departed node " + deadNode));
-  }
-
   /**
-   * Takes over the runs that this node's run journal held unfinished when its previous process
-   * stopped, as their records say ({@link OrphanAction}): the local backend after a crash.
+   * The run's context, or null when the configuration no longer allows it (the submit was
+   * validated when it came in); for runs taken over ({@link RunTakeover}).
    */
-  void recover(List<JournaledRun> runs) {
-    for (JournaledRun run : runs) {
-      RunRecord record = run.run();
-      RunContext context = contextOf(run.restartRequest(), null);
-      if (context == null) {
-        LOG.warning(() -> "run " + record.runId() + " from the run journal: workflow " + record.workflow()
-            + " is no longer configured for tenant " + record.tenant() + "; recorded as failed");
-        store.save(record.ended(RunStatus.FAILED, new FailureInfo("not_configured", "the workflow is no longer "
-            + "configured for this tenant; the run was not taken over after the node stopped", null), null,
-            clock.instant().toString()), config.runs().retention());
-        continue;
-      }
-      takeOver(context, record.runId(), true, record, PREVIOUS_PROCESS, "this node stopped",
-          "recovering run " + record.runId() + " from the run journal");
-    }
-  }
-
-  /**
-   * @param record the run's record, or null when the store has none
-   * @param fromNode the node it came from; {@code loss} says in words how it was lost
-   */
-  private void takeOver(RunContext context, String runId, boolean readable, RunRecord record, String fromNode,
-      String loss, String logPrefix) {
-    SubmitRunRequest request = context.request();
-    OrphanAction action = OrphanAction.of(readable, record == null ? null : record.status());
-    LOG.info(() -> logPrefix + ": " + action.description);
-    RunRecord orphan = record != null ? record
-        : RunRecord.queued(runId, request.tenant(), request.workflow(), request.input(), clock.instant().toString());
-    switch (action) {
-      case RESTART -> restart(context, runId, fromNode, record != null).onFailure(e -> {
-        if (!ProblemException.is(e, ProblemType.RUN_ID_TAKEN)) {
-          executor.reject(context, orphan, "could not be restarted: " + e.getMessage());
-        } // else a resent submit started it first, on another node
-      });
-      case DEAD_LETTER -> executor.abandon(context, orphan, loss);
-      case LEAVE -> {
-      }
-    }
-  }
-
-  /**
-   * Admits a run taken over, as a client retrying a 429 would: while its tenant's bulkhead is full
-   * it waits and asks again, so a node taking over many runs at once loses none to its own bulkhead.
-   */
-  private Future<Admission> restart(RunContext context, String runId, String fromNode, boolean overwrite) {
-    return admit(context, runId, fromNode, overwrite).recover(e -> ProblemException.is(e, ProblemType.BULKHEAD_FULL)
-        && !draining
-        ? timers.delay(RESTART_RETRY_MILLIS).compose(v -> restart(context, runId, fromNode, overwrite))
-        : Future.failedFuture(e));
-  }
-
-  private RunContext contextOf(SubmitRunRequest request, String traceparent) {
+  RunContext contextOf(SubmitRunRequest request, String traceparent) {
     try {
       WorkflowDefinition definition = definitionFor(request.tenant(), request.workflow());
       return new RunContext(request, definition, lockKey(definition, request.input()), traceparent);
     } catch (ProblemException e) {
-      return null; // the configuration no longer allows it; the submit was validated when it came in
+      return null;
     }
   }
 

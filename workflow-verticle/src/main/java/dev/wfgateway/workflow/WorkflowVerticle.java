@@ -100,8 +100,9 @@ public final class WorkflowVerticle extends VerticleBase {
         config.runs().retention(), activeRuns);
     engine = new WorkflowEngine(timers, clock, config, store, idempotency, executor,
         new InputValidator(config.workflows()), metrics, activeRuns);
+    RunTakeover takeover = new RunTakeover(engine, store, executor, timers, clock, config.runs().retention());
     if (clustered) {
-      reaperTimer = vertx.setPeriodic(REAP_INTERVAL_MILLIS, id -> activeRuns.reap(engine::adoptOrphan));
+      reaperTimer = vertx.setPeriodic(REAP_INTERVAL_MILLIS, id -> activeRuns.reap(takeover::adoptOrphan));
     }
     RunStoreHealth health = new RunStoreHealth(store, config.tenants().keySet());
     if (config.redisBackend()) {
@@ -130,7 +131,7 @@ public final class WorkflowVerticle extends VerticleBase {
         vertx.eventBus().<JsonObject>consumer(Addresses.WORKFLOW_BREAKERS_RESET,
             message -> breakers.reset(message.body().getString("name"), message.body().getString("tenant")))
             .completion())))
-        .onSuccess(v -> engine.recover(runs)));
+        .onSuccess(v -> takeover.recover(runs)));
   }
 
   private Future<SubmittedRun> submit(SubmitRunRequest request, MultiMap headers) {

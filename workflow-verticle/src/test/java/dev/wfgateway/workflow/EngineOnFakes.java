@@ -19,10 +19,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * A node's {@link WorkflowEngine} and {@link RunExecutor} on fakes and {@link ManualTime}, on a
- * Vert.x of its own with a DLQ on the event bus that records what it is handed. Everything runs on
- * one Vert.x context: a test body goes through {@link #onLoop}, so the fakes, the clock and the
- * DLQ's replies never race.
+ * A node's {@link WorkflowEngine}, {@link RunTakeover} and {@link RunExecutor} on fakes and
+ * {@link ManualTime}, on a Vert.x of its own with a DLQ on the event bus that records what it is
+ * handed. Everything runs on one Vert.x context: a test body goes through {@link #onLoop}, so the
+ * fakes, the clock and the DLQ's replies never race.
  */
 final class EngineOnFakes {
   static {
@@ -47,6 +47,7 @@ final class EngineOnFakes {
   private final DeadLetterSender deadLetterSender;
   final RunExecutor executor;
   final WorkflowEngine engine;
+  final RunTakeover takeover;
 
   /**
    * On {@link WorkflowFixture#config}'s tenants, with these workflows and {@code echo} (one step,
@@ -64,6 +65,7 @@ final class EngineOnFakes {
         config.runs().retention(), activeRuns);
     this.engine = new WorkflowEngine(time, time, config, store, idempotency, executor,
         new InputValidator(config.workflows()), metrics, activeRuns);
+    this.takeover = new RunTakeover(engine, store, executor, time, time, config.runs().retention());
   }
 
   /** Registers the DLQ, each entry it stores getting the id {@code dlq-<n>}, and a listener of the run events. */

@@ -318,7 +318,7 @@ class WorkflowEngineTest {
   }
 
   private void adoptOrphan() {
-    node.engine.adoptOrphan(EngineOnFakes.request("acme", "echo", new JsonObject().put("n", 1), true), ORPHAN, null,
+    node.takeover.adoptOrphan(EngineOnFakes.request("acme", "echo", new JsonObject().put("n", 1), true), ORPHAN, null,
         "node-b");
   }
 

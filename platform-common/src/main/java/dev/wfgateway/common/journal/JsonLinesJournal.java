@@ -4,16 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +27,6 @@ import java.util.stream.Collector;
  */
 public final class JsonLinesJournal {
   public static final String SUFFIX = ".jsonl";
-  private static final String TEMP_SUFFIX = SUFFIX + ".compacting";
-  private static final int CHUNK_BYTES = 1 << 20;
 
   /** Turns one line into a record of the caller's format; null when the line is not one. */
   public interface LineReader<R> {
@@ -80,9 +70,7 @@ public final class JsonLinesJournal {
   }
 
   private final Vertx vertx;
-  private final Path dir;
-  /** Open files by name; touched only inside the serialized blocking jobs. */
-  private final Map<String, FileChannel> files = new HashMap<>();
+  private final JournalFiles files;
   private List<PendingLine> pendingLines = new ArrayList<>();
   private List<PendingRewrite> pendingRewrites = new ArrayList<>();
   private List<PendingSwap> pendingSwaps = new ArrayList<>();
@@ -94,25 +82,12 @@ public final class JsonLinesJournal {
 
   public JsonLinesJournal(Vertx vertx, Path dir) {
     this.vertx = vertx;
-    this.dir = dir;
+    this.files = new JournalFiles(dir);
   }
 
   /** The names that have a file, sorted. */
   public Future<List<String>> names() {
-    return vertx.executeBlocking(() -> {
-      Files.createDirectories(dir);
-      List<String> names = new ArrayList<>();
-      try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-        for (Path file : stream) {
-          if (Files.isRegularFile(file)) {
-            String name = file.getFileName().toString();
-            names.add(name.substring(0, name.length() - SUFFIX.length()));
-          }
-        }
-      }
-      names.sort(null);
-      return names;
-    });
+    return vertx.executeBlocking(files::names);
   }
 
   /**
@@ -123,7 +98,7 @@ public final class JsonLinesJournal {
    * (a crash mid-write) is also cut off the file so the next append starts on a clean line.
    */
   public <R, T> Future<T> replay(String name, LineReader<R> reader, Collector<R, ?, T> fold) {
-    return vertx.executeBlocking(() -> JournalFileScanner.replay(fileOf(name), reader, fold));
+    return vertx.executeBlocking(() -> JournalFileScanner.replay(files.fileOf(name), reader, fold));
   }
 
   /** Appends one record (a JSON object on one line) to the named file; completes once it is fsynced. */
@@ -179,10 +154,7 @@ public final class JsonLinesJournal {
     idleWaiters.add(idle);
     writeNext();
     return idle.future().compose(v -> vertx.executeBlocking(() -> {
-      for (FileChannel channel : files.values()) {
-        channel.close();
-      }
-      files.clear();
+      files.closeAll();
       return null;
     }));
   }
@@ -237,10 +209,10 @@ public final class JsonLinesJournal {
   /** The long step of a compaction, off the serialized jobs: appends go on meanwhile. */
   private void fold(PendingCompaction compaction, long end) {
     folding++;
-    Path file = fileOf(compaction.name());
+    Path file = files.fileOf(compaction.name());
     vertx.executeBlocking(() -> {
       JournalFileScanner.Kept kept = compaction.fold().keep(file, end);
-      return new PendingSwap(compaction.name(), writeTemp(compaction.name(), kept.lines()), end, kept.dropped(),
+      return new PendingSwap(compaction.name(), files.writeTemp(compaction.name(), kept.lines()), end, kept.dropped(),
           compaction.done());
     }, false).onComplete(folded -> {
       folding--;
@@ -255,7 +227,7 @@ public final class JsonLinesJournal {
 
   private BatchResult write(Batch batch) throws IOException {
     for (Map.Entry<String, List<String>> rewrite : batch.rewriteRecords().entrySet()) {
-      replaceWith(rewrite.getKey(), writeTemp(rewrite.getKey(), rewrite.getValue()));
+      files.replaceWith(rewrite.getKey(), files.writeTemp(rewrite.getKey(), rewrite.getValue()));
     }
     List<Future<Integer>> swapped = new ArrayList<>();
     for (PendingSwap swap : batch.swaps()) {
@@ -263,127 +235,23 @@ public final class JsonLinesJournal {
     }
     List<Long> ends = new ArrayList<>();
     for (PendingCompaction compaction : batch.compactions()) {
-      Path file = fileOf(compaction.name());
-      ends.add(Files.exists(file) ? Files.size(file) : 0L);
+      ends.add(files.size(compaction.name()));
     }
-    appendLines(batch.lines());
+    Map<String, StringBuilder> linesByName = new LinkedHashMap<>();
+    for (PendingLine line : batch.lines()) {
+      linesByName.computeIfAbsent(line.name(), name -> new StringBuilder()).append(line.line());
+    }
+    files.append(linesByName);
     return new BatchResult(ends, swapped);
   }
 
   /** A compaction that fails leaves the old file as it was, and the appends of its batch unharmed. */
   private Future<Integer> swap(PendingSwap swap) {
     try {
-      copyTail(fileOf(swap.name()), swap.end(), swap.temp());
-      replaceWith(swap.name(), swap.temp());
+      files.replaceWithTail(swap.name(), swap.temp(), swap.end());
       return Future.succeededFuture(swap.dropped());
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(swap.temp());
-      } catch (IOException ignored) {
-        // the next compaction truncates it
-      }
       return Future.failedFuture(e);
-    }
-  }
-
-  private void appendLines(List<PendingLine> lines) throws IOException {
-    Map<String, StringBuilder> byName = new LinkedHashMap<>();
-    for (PendingLine line : lines) {
-      byName.computeIfAbsent(line.name(), t -> new StringBuilder()).append(line.line());
-    }
-    boolean created = false;
-    List<FileChannel> touched = new ArrayList<>();
-    for (Map.Entry<String, StringBuilder> nameLines : byName.entrySet()) {
-      FileChannel channel = files.get(nameLines.getKey());
-      if (channel == null) {
-        Path file = fileOf(nameLines.getKey());
-        if (!Files.exists(file)) {
-          Files.createDirectories(dir);
-          created = true;
-        }
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND);
-        files.put(nameLines.getKey(), channel);
-      }
-      writeFully(channel, nameLines.getValue().toString());
-      touched.add(channel);
-    }
-    for (FileChannel channel : touched) {
-      channel.force(false);
-    }
-    if (created) {
-      syncDirectory();
-    }
-  }
-
-  /** Appends the file's bytes from {@code from} on to {@code temp} and fsyncs it. */
-  private static void copyTail(Path file, long from, Path temp) throws IOException {
-    try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
-         FileChannel target = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-      long position = from;
-      int read;
-      while ((read = source.read(buffer, position)) > 0) {
-        position += read;
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-          target.write(buffer);
-        }
-        buffer.clear();
-      }
-      target.force(false);
-    }
-  }
-
-  /**
-   * Writes the records to a fresh temp file, a chunk at a time, each chunk fsynced before the next
-   * is written: one fsync of a whole large file would hold up the appends' fsyncs on the same disk
-   * for as long as it takes.
-   */
-  private Path writeTemp(String name, List<String> records) throws IOException {
-    Path temp = dir.resolve(name + TEMP_SUFFIX);
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      StringBuilder chunk = new StringBuilder();
-      for (String record : records) {
-        chunk.append(record).append('\n');
-        if (chunk.length() >= CHUNK_BYTES) {
-          writeFully(channel, chunk.toString());
-          channel.force(false);
-          chunk.setLength(0);
-        }
-      }
-      writeFully(channel, chunk.toString());
-      channel.force(false);
-    }
-    return temp;
-  }
-
-  private void replaceWith(String name, Path temp) throws IOException {
-    FileChannel old = files.remove(name);
-    if (old != null) {
-      old.close();
-    }
-    Files.move(temp, fileOf(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory();
-  }
-
-  private static void writeFully(FileChannel channel, String text) throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-    while (buffer.hasRemaining()) {
-      channel.write(buffer);
-    }
-  }
-
-  private Path fileOf(String name) {
-    return dir.resolve(name + SUFFIX);
-  }
-
-  /** Makes a created or renamed file's directory entry durable too. */
-  private void syncDirectory() throws IOException {
-    Files.createDirectories(dir);
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
     }
   }
 }
