@@ -1,0 +1,46 @@
+package dev.wfgateway.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wfgateway.bench.CeilingSearch.Step;
+import dev.wfgateway.bench.CeilingSearch.Verdict;
+import org.junit.jupiter.api.Test;
+
+class CeilingCriteriaTest {
+  private final CeilingCriteria criteria = CeilingCriteria.withP99Bound(50);
+
+  @Test
+  void aTenthOfAPercentOfErrorsFailsAndLessPasses() {
+    assertThat(criteria.judge(1000, result(999, 1, 10, 1)).verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(criteria.judge(1000, result(1000, 1, 10, 1)).verdict()).isEqualTo(Verdict.PASS);
+  }
+
+  @Test
+  void aP99OverTheBoundFails() {
+    Step step = criteria.judge(1000, result(1000, 0, 51, 1));
+    assertThat(step.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(step.why()).isEqualTo("p99 51.0 ms > 50 ms");
+    assertThat(criteria.judge(1000, result(1000, 0, 49, 1)).verdict()).isEqualTo(Verdict.PASS);
+  }
+
+  @Test
+  void aGeneratorLateByMoreThanATenthOfTheBoundMakesTheStepInvalidUnlessErrorsFailedItAnyway() {
+    assertThat(criteria.judge(1000, result(1000, 0, 60, 6)).verdict()).isEqualTo(Verdict.GENERATOR_BEHIND);
+    assertThat(criteria.judge(1000, result(1000, 0, 10, 4)).verdict()).isEqualTo(Verdict.PASS);
+    assertThat(criteria.judge(1000, result(900, 100, 60, 6)).verdict()).isEqualTo(Verdict.FAIL);
+  }
+
+  /** {@code ok} answers all taking {@code latencyMillis}, {@code errors} errors, every request sent {@code lateMillis} late. */
+  private static LoadResult result(int ok, int errors, long latencyMillis, long lateMillis) {
+    LoadResult result = new LoadResult("target", 1000);
+    for (int i = 0; i < ok; i++) {
+      result.latencyMicros.recordValue(latencyMillis * 1000);
+      result.sendLagMicros.recordValue(lateMillis * 1000);
+    }
+    result.ok = ok;
+    for (int i = 0; i < errors; i++) {
+      result.countError("HTTP 503");
+    }
+    return result;
+  }
+}
