@@ -101,8 +101,8 @@ final class CeilingBench {
     System.out.println(String.format(Locale.ROOT,
         "ceiling: the highest open-loop rate answered with < %.1f %% errors (non-2xx or no answer) and p99 <= %.0f ms"
             + " (p99 bound %.0f ms); steps x%.0f from %.0f/s, then %d bisections; each step %d s unrecorded warm-up"
-            + " + %d s measured; %d HTTP/1.1 keep-alive connections, no pipelining, one event loop; a step counts only"
-            + " if the generator sent within %.1f ms of schedule at p99; at most %d s per target",
+            + " + %d s measured; %d HTTP/1.1 keep-alive connections, no pipelining, one event loop; a step over the p99"
+            + " bound is not valid if the generator itself sent more than %.1f ms late at p99; at most %d s per target",
         100 * criteria.maxErrorRate(), criteria.p99BoundMillis(), criteria.p99BoundMillis(), FACTOR,
         settings.startRate(), BISECTIONS, settings.warmup().toSeconds(), settings.measure().toSeconds(),
         settings.connections(), criteria.maxSendLagMillis(), settings.budget().toSeconds()));

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The ceiling command's report: one Markdown row per target with its ceiling, the latencies and
- * errors of the step at the ceiling, its ratio to each reference target present (e.g. the peer
+ * The ceiling command's report: one Markdown row per target with its ceiling, the latencies,
+ * errors and generator lateness of the step at the ceiling, its ratio to each reference target present (e.g. the peer
  * and the floor), and what bounded the search from above.
  */
 final class CeilingTable {
@@ -21,8 +21,8 @@ final class CeilingTable {
   /** {@code ceilings} in the order the rows should appear. */
   String render(Map<String, Ceiling> ceilings) {
     List<String> references = ratioTo.stream().filter(ceilings::containsKey).toList();
-    StringBuilder header = new StringBuilder("| target | ceiling req/s | p50 ms | p99 ms | errors |");
-    StringBuilder rule = new StringBuilder("|---|---|---|---|---|");
+    StringBuilder header = new StringBuilder("| target | ceiling req/s | p50 ms | p99 ms | errors | sent late p99 ms |");
+    StringBuilder rule = new StringBuilder("|---|---|---|---|---|---|");
     for (String reference : references) {
       header.append(" vs ").append(reference).append(" |");
       rule.append("---|");
@@ -37,10 +37,10 @@ final class CeilingTable {
     StringBuilder row = new StringBuilder("| ").append(name).append(" | ");
     LoadResult at = ceiling.atCeiling() == null ? null : ceiling.atCeiling().result();
     if (at == null) {
-      row.append("– | – | – | – |");
+      row.append("– | – | – | – | – |");
     } else {
-      row.append(String.format(Locale.ROOT, "%,.0f | %.2f | %.2f | %d of %,d |",
-          ceiling.rate(), at.millisAt(50), at.millisAt(99), at.errors, at.requests()));
+      row.append(String.format(Locale.ROOT, "%,.0f | %.2f | %.2f | %d of %,d | %.2f |", ceiling.rate(),
+          at.millisAt(50), at.millisAt(99), at.errors, at.requests(), at.sendLagMillisAt(99)));
     }
     for (String reference : references) {
       double base = ceilings.get(reference).rate();
