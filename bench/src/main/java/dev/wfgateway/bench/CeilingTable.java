@@ -12,16 +12,19 @@ import java.util.Map;
  * and the floor), and what bounded the search from above.
  */
 final class CeilingTable {
+  private final double p99BoundMillis;
   private final List<String> ratioTo;
 
-  CeilingTable(List<String> ratioTo) {
+  CeilingTable(double p99BoundMillis, List<String> ratioTo) {
+    this.p99BoundMillis = p99BoundMillis;
     this.ratioTo = ratioTo;
   }
 
   /** {@code ceilings} in the order the rows should appear. */
   String render(Map<String, Ceiling> ceilings) {
     List<String> references = ratioTo.stream().filter(ceilings::containsKey).toList();
-    StringBuilder header = new StringBuilder("| target | ceiling req/s | p50 ms | p99 ms | errors | sent late p99 ms |");
+    StringBuilder header = new StringBuilder(String.format(Locale.ROOT,
+        "| target | ceiling req/s | p50 ms | p99 ms (bound %.0f) | errors | sent late p99 ms |", p99BoundMillis));
     StringBuilder rule = new StringBuilder("|---|---|---|---|---|---|");
     for (String reference : references) {
       header.append(" vs ").append(reference).append(" |");

@@ -18,9 +18,9 @@ class CeilingTableTest {
     ceilings.put("floor", ceiling(20_000));
     ceilings.put("redis", ceiling(9000));
     ceilings.put("cluster", new Ceiling(null, "nothing passed", List.of()));
-    String[] lines = new CeilingTable(List.of("scg", "floor", "absent")).render(ceilings).split("\n");
+    String[] lines = new CeilingTable(50, List.of("scg", "floor", "absent")).render(ceilings).split("\n");
     assertThat(lines[0]).isEqualTo(
-        "| target | ceiling req/s | p50 ms | p99 ms | errors | sent late p99 ms | vs scg | vs floor | steps | above the ceiling |");
+        "| target | ceiling req/s | p50 ms | p99 ms (bound 50) | errors | sent late p99 ms | vs scg | vs floor | steps | above the ceiling |");
     assertThat(lines[4]).startsWith("| redis | 9,000 | ").contains(" | 2.25× | 0.45× | 1 | failed higher |");
     assertThat(lines[5]).isEqualTo("| cluster | – | – | – | – | – | – | – | 0 | nothing passed |");
   }
