@@ -38,7 +38,7 @@ final class CeilingBench {
   static final Duration GENERATOR_WARMUP = Duration.ofSeconds(10);
   /**
    * A cold generator (interpreted code, the JIT starved of CPU on 2 busy cores) kept up with 1000/s
-   * but fell seconds behind at 8000/s and was still behind 10 s later.
+   * but fell about 1 s behind at 8000/s and was still behind 10 s later.
    */
   static final double MAX_GENERATOR_WARMUP_RATE = 1000;
   private static final String BODY = "{\"input\":{\"message\":\"hello\"}}";

@@ -1,8 +1,8 @@
 package dev.wfgateway.bench;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +35,7 @@ final class CeilingSearch {
   private final double factor;
   private final int bisections;
   private final double minRate;
-  private final Clock clock;
+  private final InstantSource clock;
   private final Instant deadline;
   private final Duration stepTime;
   private final List<Step> steps = new ArrayList<>();
@@ -44,7 +44,7 @@ final class CeilingSearch {
   private int bisectionSteps;
 
   /** {@code stepTime}: the longest one step takes; the search starts none that would end after {@code budget}. */
-  CeilingSearch(double startRate, double factor, int bisections, double minRate, Clock clock, Duration budget,
+  CeilingSearch(double startRate, double factor, int bisections, double minRate, InstantSource clock, Duration budget,
       Duration stepTime) {
     if (startRate < minRate || factor <= 1 || bisections < 0) {
       throw new IllegalArgumentException("need startRate >= minRate, factor > 1, bisections >= 0");

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wfgateway.bench.CeilingSearch.Ceiling;
 import dev.wfgateway.bench.CeilingSearch.Step;
 import dev.wfgateway.bench.CeilingSearch.Verdict;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.time.InstantSource;
 import java.util.OptionalDouble;
 import java.util.function.DoubleFunction;
 import org.junit.jupiter.api.Test;
@@ -18,7 +16,9 @@ class CeilingSearchTest {
   private static final Duration STEP = Duration.ofSeconds(10);
   private static final Duration AMPLE = Duration.ofHours(1);
 
-  private final SteppedClock clock = new SteppedClock();
+  /** The search's clock: it stands still until a step moves it on. */
+  private Instant now = Instant.parse("2026-12-01T00:00:00Z");
+  private final InstantSource clock = () -> now;
 
   @Test
   void doublesUntilAStepFailsThenBisectsAndReportsTheHighestPassingRate() {
@@ -90,33 +90,9 @@ class CeilingSearchTest {
         return search.result();
       }
       Verdict verdict = target.apply(rate.getAsDouble());
-      clock.advance(STEP);
+      now = now.plus(STEP);
       search.record(new Step(rate.getAsDouble(), verdict, verdict == Verdict.PASS ? "" : "too slow", null));
     }
     throw new AssertionError("the search did not stop within 100 steps");
-  }
-
-  /** A clock that stands still until the test moves it. */
-  private static final class SteppedClock extends Clock {
-    private Instant now = Instant.parse("2026-12-01T00:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("the search reads instants only");
-    }
   }
 }
