@@ -2,14 +2,23 @@
 # The platform beside the peer a team would run instead, in one run on this machine:
 # Spring Cloud Gateway + RedisRateLimiter, the Vert.x floor (../shared/peers) and the platform
 # (Redis backend, embedded default, Redis backend with --cluster), all in front of one nginx and
-# one Redis. Each target is warmed, then measured in alternating rounds of
-# `wrk -t1 -c32 --latency`; the table gives the median round of each.
+# one Redis. Each target is warmed with wrk, then measured in one of two modes:
+# --mode wrk (default): alternating rounds of `wrk -t1 -c32 --latency`; the table gives the
+#   median round of each.
+# --mode ceiling: the bench's `ceiling` command against all targets in one run (open-loop steps
+#   from one Vert.x event loop, see docs/benchmarks.md): per target the highest rate answered with
+#   < 0.1 % errors and p99 <= --p99 ms, with its ratio to the scg and floor rows.
 #
-# Usage: bench/peers/compare.sh [--warm S] [--seconds S] [--rounds N] [--connections C]
-#                               [--targets scg,floor,redis,embedded,cluster] [--jfr TARGET]
+# Usage: bench/peers/compare.sh [--warm S] [--targets scg,floor,redis,embedded,cluster] [--jfr TARGET]
+#                               [--mode wrk] [--seconds S] [--rounds N] [--connections C]
+#                               [--mode ceiling] [--p99 MS] [--max-seconds S] [--step-seconds S] [--start-rate R]
 # --jfr TARGET records a Flight Recorder profile of TARGET's first measured round in
-# bench/target/peers/TARGET.jfr.
-# Needs: wrk, nginx, redis-server on the PATH; launcher/target/platform.jar (mvn -B -q -DskipTests package).
+# bench/target/peers/TARGET.jfr (wrk mode).
+# --max-seconds bounds each target's ceiling search (default 120).
+# Target nginx (not in the default list) is the downstream alone: the load generator's own limit.
+# Needs: wrk, nginx, redis-server on the PATH; launcher/target/platform.jar (mvn -B -q -DskipTests package);
+# for --mode ceiling also bench/target/classes and the platform's modules in the local Maven
+# repository (mvn -B -q install -DskipTests), see bench_classpath below.
 # Env: PEERS_DIR (default ../shared/peers next to the checkout), PLATFORM_JAVA_OPTS.
 set -euo pipefail
 
@@ -18,6 +27,7 @@ PEERS_DIR="${PEERS_DIR:-$ROOT/../shared/peers}"
 WORK="$ROOT/bench/target/peers"
 JAR="$ROOT/launcher/target/platform.jar"
 WARM=45 SECONDS_PER_ROUND=10 ROUNDS=3 CONNECTIONS=32 TARGETS="scg,floor,redis,embedded,cluster" JFR_TARGET=""
+MODE=wrk P99=50 MAX_SECONDS=120 STEP_SECONDS=5 START_RATE=1000
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --warm) WARM="$2"; shift 2 ;;
@@ -26,6 +36,11 @@ while [[ $# -gt 0 ]]; do
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --targets) TARGETS="$2"; shift 2 ;;
     --jfr) JFR_TARGET="$2"; shift 2 ;;
+    --mode) MODE="$2"; shift 2 ;;
+    --p99) P99="$2"; shift 2 ;;
+    --max-seconds) MAX_SECONDS="$2"; shift 2 ;;
+    --step-seconds) STEP_SECONDS="$2"; shift 2 ;;
+    --start-rate) START_RATE="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -34,7 +49,20 @@ for tool in wrk nginx redis-server java javac; do
 done
 [[ -f "$JAR" ]] || { echo "missing $JAR: run mvn -B -q -DskipTests package first" >&2; exit 1; }
 [[ -d "$PEERS_DIR" ]] || { echo "missing $PEERS_DIR (set PEERS_DIR)" >&2; exit 1; }
+[[ "$MODE" == wrk || "$MODE" == ceiling ]] || { echo "--mode must be wrk or ceiling" >&2; exit 2; }
 mkdir -p "$WORK/logs"
+
+# The bench's class path as exec:exec@bench gives it: bench/target/classes, then the bench's
+# runtime dependencies resolved offline from the local Maven repository (~/.m2), where
+# `mvn -B -q install -DskipTests` put this checkout's modules. Nothing is built here.
+bench_classpath() {
+  [[ -d "$ROOT/bench/target/classes" ]] || { echo "missing bench/target/classes: run mvn -B -q install -DskipTests first" >&2; return 1; }
+  (cd "$ROOT" && mvn -B -q -o dependency:build-classpath -pl bench -Dmdep.includeScope=runtime \
+    -Dmdep.outputFile="$WORK/bench.classpath") >"$WORK/logs/bench-classpath.log" 2>&1 \
+    || { echo "could not resolve the bench's class path offline: see $WORK/logs/bench-classpath.log" >&2; return 1; }
+  echo "$ROOT/bench/target/classes:$(cat "$WORK/bench.classpath")"
+}
+if [[ "$MODE" == ceiling ]]; then BENCH_CP=$(bench_classpath); fi
 
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -80,6 +108,8 @@ start_target() { # name
   port=$(free_port); PORT[$name]=$port
   URL[$name]="http://127.0.0.1:$port/v1/workflows/echo/runs"
   case "$name" in
+    nginx) # not a gateway: the downstream alone, i.e. how far the load generator itself gets
+      URL[$name]="http://127.0.0.1:$DS_PORT/v1/workflows/echo/runs" ;;
     scg)
       if [[ ! -f "$WORK/scg-gateway/target/scg-gateway.jar" ]]; then
         rm -rf "$WORK/scg-gateway" && cp -r "$PEERS_DIR/scg-gateway" "$WORK/"
@@ -136,6 +166,16 @@ for name in "${NAMES[@]}"; do
   echo "warming $name for $WARM s" >&2
   run_wrk "$name" "$WARM" >/dev/null
 done
+if [[ "$MODE" == ceiling ]]; then
+  ceiling_args=(ceiling --p99 "$P99" --max-seconds "$MAX_SECONDS" --step-seconds "$STEP_SECONDS" --start-rate "$START_RATE")
+  for name in "${NAMES[@]}"; do ceiling_args+=(--target "$name=${URL[$name]}"); done
+  echo "## compare.sh --mode ceiling, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "each target warmed ${WARM}s with wrk -t1 -c$CONNECTIONS first; the load generator is its own JVM (GC log: $WORK/logs/ceiling-gc.log)"
+  java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -Xlog:gc,safepoint:file="$WORK/logs/ceiling-gc.log":uptime \
+    -cp "$BENCH_CP" dev.wfgateway.bench.Bench "${ceiling_args[@]}" | tee "$WORK/logs/ceiling.out"
+  exit
+fi
+
 declare -A RESULTS
 for round in $(seq 1 "$ROUNDS"); do
   for name in "${NAMES[@]}"; do
@@ -153,7 +193,7 @@ echo "wrk -t1 -c$CONNECTIONS, ${WARM}s warm-up per target, median of $ROUNDS alt
 echo
 python3 - "$TARGETS" "$(for n in "${NAMES[@]}"; do echo "$n=${RESULTS[$n]}"; done)" <<'PY'
 import statistics, sys
-labels = {"scg": "Spring Cloud Gateway + RedisRateLimiter", "floor": "floor (Vert.x, one EVALSHA + POST)",
+labels = {"nginx": "nginx alone (the downstream)", "scg": "Spring Cloud Gateway + RedisRateLimiter", "floor": "floor (Vert.x, one EVALSHA + POST)",
           "redis": "platform, Redis backend", "embedded": "platform, embedded default",
           "cluster": "platform, Redis backend, --cluster"}
 rows = {}

@@ -65,6 +65,15 @@ public final class Bench {
       case "chaos" -> {
         return new ChaosSuite(loadVertx, args.seconds("seconds", 10), args.list("only")).run();
       }
+      case "ceiling" -> {
+        CeilingBench.Settings settings = new CeilingBench.Settings(
+            CeilingCriteria.withP99Bound(args.integer("p99", 50)), args.seconds("max-seconds", 120),
+            args.integer("start-rate", 1000), args.seconds("warmup-seconds", 2), args.seconds("step-seconds", 5),
+            args.integer("connections", 128));
+        List<CeilingBench.Target> targets = args.all("target").stream().map(CeilingBench.Target::parse).toList();
+        List<String> ratioTo = args.options().containsKey("ratio-to") ? args.list("ratio-to") : List.of("scg", "floor");
+        return new CeilingBench(loadVertx, settings, targets, ratioTo).run();
+      }
       default -> throw new IllegalStateException("unhandled command " + args.command());
     }
   }

@@ -11,8 +11,9 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * A loopback HTTP server driven by the load generator: non-blocking requests on the generator's
- * Vert.x, a large keep-alive pool, and an idle timeout so a hung server is an error, not a stall.
+ * An HTTP server driven by the load generator (on loopback unless a host is given): non-blocking
+ * requests on the generator's Vert.x, a pool of HTTP/1.1 keep-alive connections without
+ * pipelining, and an idle timeout so a hung server is an error, not a stall.
  */
 final class HttpTarget {
   /**
@@ -26,18 +27,25 @@ final class HttpTarget {
   }
 
   private final HttpClientAgent client;
+  private final String host;
   private final int port;
 
   HttpTarget(Vertx vertx, int port) {
+    this(vertx, "127.0.0.1", port, 512);
+  }
+
+  /** At most {@code connections} requests are out at once; the others wait for a connection. */
+  HttpTarget(Vertx vertx, String host, int port, int connections) {
+    this.host = host;
     this.port = port;
     this.client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true))
-        .with(new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1))
+        .with(new HttpClientOptions().setKeepAlive(true).setPipelining(false).setTcpNoDelay(true))
+        .with(new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1))
         .build();
   }
 
   Future<Answer> send(HttpMethod method, String path, MultiMap headers, Buffer body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port)
+    RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port)
         .setURI(path).setIdleTimeout(REQUEST_IDLE_TIMEOUT_MILLIS);
     if (headers != null) {
       options.setHeaders(headers);

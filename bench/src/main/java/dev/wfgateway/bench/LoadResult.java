@@ -6,12 +6,15 @@ import org.HdrHistogram.Histogram;
 
 /**
  * What one open-loop stream measured after its warm-up: latencies (microseconds, from each request's
- * scheduled send time) of every answered request, and the outcome counts.
+ * scheduled send time) of every answered request, how late the generator sent each request, and the
+ * outcome counts.
  */
 final class LoadResult {
   final String name;
   final double offeredRate;
   final Histogram latencyMicros = new Histogram(60_000_000L, 3);
+  /** Send time minus scheduled time of every measured request: the generator's own lateness. */
+  final Histogram sendLagMicros = new Histogram(60_000_000L, 3);
   final Map<String, Integer> errorKinds = new TreeMap<>();
   long ok;
   long limited;
@@ -47,6 +50,11 @@ final class LoadResult {
   /** Latency at the given percentile, in milliseconds. */
   double millisAt(double percentile) {
     return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+  }
+
+  /** How late the generator sent its requests at the given percentile, in milliseconds. */
+  double sendLagMillisAt(double percentile) {
+    return sendLagMicros.getValueAtPercentile(percentile) / 1000.0;
   }
 
   void countError(String kind) {

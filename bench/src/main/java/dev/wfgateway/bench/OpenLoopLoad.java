@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
+import org.HdrHistogram.Histogram;
 
 /**
  * An open-loop load generator: request {@code i} is due at {@code start + i / rate}, whether or not
@@ -11,9 +12,11 @@ import java.time.Duration;
  * stalled server shows up as latency instead of as fewer requests (no coordinated omission).
  *
  * <p>Runs on one event-loop context: a 1 ms periodic timer sends whatever is due, and every
- * callback records on the same thread, so the histogram needs no locking. The run is bounded twice:
- * by its request count ({@code rate × (warm-up + measure)}) and by a drain deadline after the last
- * send, past which unanswered requests count as errors.
+ * callback records on the same thread, so the histograms need no locking. How late each request
+ * left against its schedule is recorded too: when that grows, the generator (not the target) is
+ * what failed to keep the rate. The run is bounded twice: by its request count
+ * ({@code rate × (warm-up + measure)}) and by a drain deadline after the last send, past which
+ * unanswered requests count as errors.
  */
 final class OpenLoopLoad {
   static final Duration DRAIN = Duration.ofSeconds(15);
@@ -22,6 +25,7 @@ final class OpenLoopLoad {
   private final double rate;
   private final long warmupCount;
   private final long total;
+  private final Duration drain;
   private final Call call;
   private final LoadResult result;
   private final Promise<LoadResult> done = Promise.promise();
@@ -30,11 +34,13 @@ final class OpenLoopLoad {
   private long settled;
   private long timer = -1;
 
-  private OpenLoopLoad(Context context, String name, double rate, Duration warmup, Duration measure, Call call) {
+  private OpenLoopLoad(Context context, String name, double rate, Duration warmup, Duration measure, Duration drain,
+      Call call) {
     this.context = context;
     this.rate = rate;
     this.warmupCount = Math.round(rate * warmup.toNanos() / 1e9);
     this.total = warmupCount + Math.max(1, Math.round(rate * measure.toNanos() / 1e9));
+    this.drain = drain;
     this.call = call;
     this.result = new LoadResult(name, rate);
   }
@@ -42,7 +48,13 @@ final class OpenLoopLoad {
   /** Runs one stream on {@code context}; the future completes (on that context) when all requests settled or the drain deadline passed. */
   static Future<LoadResult> run(Context context, String name, double rate, Duration warmup, Duration measure,
       Call call) {
-    OpenLoopLoad load = new OpenLoopLoad(context, name, rate, warmup, measure, call);
+    return run(context, name, rate, warmup, measure, DRAIN, call);
+  }
+
+  /** As above, with unanswered requests counted as errors {@code drain} after the last send. */
+  static Future<LoadResult> run(Context context, String name, double rate, Duration warmup, Duration measure,
+      Duration drain, Call call) {
+    OpenLoopLoad load = new OpenLoopLoad(context, name, rate, warmup, measure, drain, call);
     context.runOnContext(v -> load.start());
     return load.done.future();
   }
@@ -63,6 +75,9 @@ final class OpenLoopLoad {
     while (sent < due) {
       long i = sent++;
       long scheduledAt = scheduled(i);
+      if (i >= warmupCount) {
+        recordMicros(result.sendLagMicros, now - scheduledAt);
+      }
       Future<Outcome> answer;
       try {
         answer = call.send(i);
@@ -74,7 +89,7 @@ final class OpenLoopLoad {
     }
     if (sent == total) {
       context.owner().cancelTimer(timer);
-      context.owner().setTimer(DRAIN.toMillis(), id -> finish());
+      context.owner().setTimer(drain.toMillis(), id -> finish());
     }
   }
 
@@ -89,8 +104,7 @@ final class OpenLoopLoad {
         result.countError(failure instanceof UnexpectedAnswer ? failure.getMessage()
             : failure.getClass().getSimpleName());
       } else {
-        result.latencyMicros.recordValue(Math.min(result.latencyMicros.getHighestTrackableValue(),
-            Math.max(0, (now - scheduledAt) / 1000)));
+        recordMicros(result.latencyMicros, now - scheduledAt);
         result.lastCompletedNanos = Math.max(result.lastCompletedNanos, now);
         if (outcome == Outcome.OK) {
           result.ok++;
@@ -102,6 +116,10 @@ final class OpenLoopLoad {
     if (settled == total) {
       finish();
     }
+  }
+
+  private static void recordMicros(Histogram histogram, long nanos) {
+    histogram.recordValue(Math.min(histogram.getHighestTrackableValue(), Math.max(0, nanos / 1000)));
   }
 
   private void finish() {
