@@ -142,13 +142,20 @@ start_target() { # name
   [[ "$status" == 200 ]] || { echo "$name answered $status: $(cat "$WORK/logs/$name.first")" >&2; exit 1; }
 }
 
-run_wrk() { # name seconds -> "req/s p99_ms errors"
-  local out
+jvm_cpu_ticks() { # pid -> user+system clock ticks so far (0 for a target that is not a JVM of ours)
+  [[ -n "$1" && -r /proc/$1/stat ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0
+}
+
+run_wrk() { # name seconds -> "req/s p99_ms errors requests cpu_us_per_request"
+  local out before after
+  before=$(jvm_cpu_ticks "${JVM[$1]:-}")
   out=$(wrk -t1 -c"$CONNECTIONS" -d"$2"s --latency -s "$PEERS_DIR/wrk-post.lua" "${URL[$1]}")
+  after=$(jvm_cpu_ticks "${JVM[$1]:-}")
   echo "$out" >>"$WORK/logs/$1.wrk"
-  python3 - "$out" <<'PY'
+  python3 - "$out" "$((after - before))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
 out = sys.argv[1]
+cpu_seconds = int(sys.argv[2]) / int(sys.argv[3])
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 m = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
 p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
@@ -156,7 +163,7 @@ total = int(re.search(r"(\d+) requests in", out).group(1))
 bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 errs = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
 errors = (int(bad.group(1)) if bad else 0) + (sum(map(int, errs.groups())) if errs else 0)
-print(f"{rps:.0f} {p99:.2f} {errors} {total}")
+print(f"{rps:.0f} {p99:.2f} {errors} {total} {cpu_seconds * 1e6 / max(total, 1):.0f}")
 PY
 }
 
@@ -184,7 +191,7 @@ for round in $(seq 1 "$ROUNDS"); do
       jcmd "${JVM[$name]}" JFR.dump filename="$WORK/$name.jfr" begin="-${SECONDS_PER_ROUND}s" >/dev/null
     fi
     RESULTS[$name]+="$result;"
-    echo "round $round $name: $result (req/s p99-ms errors requests)" >&2
+    echo "round $round $name: $result (req/s p99-ms errors requests cpu-us/req)" >&2
   done
 done
 
@@ -202,12 +209,13 @@ for line in sys.argv[2].splitlines():
     rounds = [list(map(float, r.split())) for r in rounds.split(";") if r]
     rows[name] = rounds
 med = {n: statistics.median(r[0] for r in rs) for n, rs in rows.items()}
-print("| target | req/s (median) | rounds | p99 ms (median) | errors | x SCG | % floor |")
-print("|---|---|---|---|---|---|---|")
+print("| target | req/s (median) | rounds | p99 ms (median) | errors | x SCG | % floor | JVM CPU µs/req |")
+print("|---|---|---|---|---|---|---|---|")
 for n, rs in rows.items():
     p99 = statistics.median(r[1] for r in rs)
     errors = int(sum(r[2] for r in rs)); total = int(sum(r[3] for r in rs))
     x = f"{med[n] / med['scg']:.2f}" if "scg" in med else "-"
     f = f"{100 * med[n] / med['floor']:.0f} %" if "floor" in med else "-"
-    print(f"| {labels[n]} | {med[n]:,.0f} | {' / '.join(f'{r[0]:,.0f}' for r in rs)} | {p99:.1f} | {errors} of {total} | {x} | {f} |")
+    cpu = statistics.median(r[4] for r in rs)
+    print(f"| {labels[n]} | {med[n]:,.0f} | {' / '.join(f'{r[0]:,.0f}' for r in rs)} | {p99:.1f} | {errors} of {total} | {x} | {f} | {cpu:.0f} |")
 PY

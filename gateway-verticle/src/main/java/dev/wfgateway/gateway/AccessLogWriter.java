@@ -4,6 +4,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
@@ -40,10 +41,19 @@ final class AccessLogWriter {
     }
   }
 
+  /** A record whose source is named, so that java.util.logging need not walk the stack to find it. */
+  private static LogRecord record(String line) {
+    LogRecord record = new LogRecord(Level.INFO, line);
+    record.setLoggerName("platform.access");
+    record.setSourceClassName(AccessLog.class.getName());
+    record.setSourceMethodName("install");
+    return record;
+  }
+
   private void write() {
     while (true) {
       try {
-        log.info(lines.take());
+        log.log(record(lines.take()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
