@@ -4,8 +4,11 @@ import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.json.JsonRejected;
 import dev.wfgateway.common.json.StrictJson;
+import dev.wfgateway.common.messages.DlqCursor;
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqFilter;
+import dev.wfgateway.common.messages.DlqQuery;
+import dev.wfgateway.common.messages.StreamId;
 import dev.wfgateway.dlq.DeadLetterStore.Removal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -82,7 +85,7 @@ final class DeadLetterQueue {
 
   Future<Page> page(DlqQuery query) {
     DlqFilter filter = query.filter();
-    Cursor cursor = query.cursor();
+    DlqCursor cursor = query.cursor();
     int wanted = query.limit() + 1;
     return tenantsOf(filter)
         .compose(tenants -> Future.all(tenants.stream()
@@ -96,7 +99,7 @@ final class DeadLetterQueue {
           }
           List<DlqEntry> page = List.copyOf(merged.subList(0, query.limit()));
           DlqEntry last = page.get(page.size() - 1);
-          Cursor next = new Cursor(StreamId.parse(last.id()), filter.tenant() == null ? last.tenant() : null);
+          DlqCursor next = new DlqCursor(StreamId.parse(last.id()), filter.tenant() == null ? last.tenant() : null);
           return new Page(page, next.toString());
         });
   }
@@ -119,11 +122,11 @@ final class DeadLetterQueue {
     return selectFrom(filter, null, new ArrayList<>());
   }
 
-  private Future<List<DlqEntry>> selectFrom(DlqFilter filter, Cursor cursor, List<DlqEntry> selected) {
+  private Future<List<DlqEntry>> selectFrom(DlqFilter filter, DlqCursor cursor, List<DlqEntry> selected) {
     return page(new DlqQuery(filter, DlqQuery.MAX_LIMIT, cursor)).compose(page -> {
       selected.addAll(page.entries());
       return page.nextCursor() == null ? Future.succeededFuture(selected)
-          : selectFrom(filter, Cursor.parse(page.nextCursor()), selected);
+          : selectFrom(filter, DlqCursor.parse(page.nextCursor()), selected);
     });
   }
 

@@ -2,6 +2,7 @@ package dev.wfgateway.dlq;
 
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqFilter;
+import dev.wfgateway.common.messages.StreamId;
 import io.vertx.core.Future;
 import java.util.List;
 

@@ -5,13 +5,16 @@ import dev.wfgateway.common.config.DlqConfig;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.redis.RedisClients;
+import dev.wfgateway.common.service.DeadLetterService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The dead letter queue: serves {@code platform.dlq.add|query|retry|delete|stats} (DESIGN.md
@@ -28,7 +31,7 @@ public final class DlqVerticle extends VerticleBase {
   private DeadLetterQueue queue;
   private Redrive redrive;
   private DlqMetrics metrics;
-  private DlqEndpoints endpoints;
+  private List<MessageConsumer<Object>> consumers = List.of();
   private long cleanupTimer = -1;
   private long metricsTimer = -1;
 
@@ -57,14 +60,15 @@ public final class DlqVerticle extends VerticleBase {
     queue = new DeadLetterQueue(store, clock);
     redrive = new Redrive(vertx.eventBus(), PeriodicTimers.of(vertx), store, dlq.redriveRatePerSecond());
     metrics = new DlqMetrics(registry, clock);
-    endpoints = new DlqEndpoints(vertx.eventBus(), NodeStatus.nodeId(vertx), queue, redrive, metrics);
     return store.open().compose(v -> {
       cleanupTimer = vertx.setPeriodic(dlq.cleanupInterval().toMillis(), id -> store.expire()
           .onFailure(failure -> LOG.log(Level.WARNING, "DLQ cleanup failed: {0}", failure.toString()))
           .onComplete(done -> refreshMetrics()));
       metricsTimer = vertx.setPeriodic(METRICS_REFRESH.toMillis(), id -> refreshMetrics());
       refreshMetrics();
-      return endpoints.register();
+      consumers = DeadLetterService.bind(vertx.eventBus(), NodeStatus.nodeId(vertx),
+          new DeadLetterQueueService(queue, redrive, metrics));
+      return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     });
   }
 
@@ -78,6 +82,6 @@ public final class DlqVerticle extends VerticleBase {
     vertx.cancelTimer(metricsTimer);
     redrive.close();
     metrics.close();
-    return endpoints.unregister().eventually(() -> store.close());
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).eventually(() -> store.close());
   }
 }

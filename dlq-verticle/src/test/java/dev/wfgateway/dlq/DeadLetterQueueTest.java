@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
+import dev.wfgateway.common.messages.DlqCursor;
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqFilter;
+import dev.wfgateway.common.messages.DlqQuery;
 import dev.wfgateway.dlq.DeadLetterStore.Removal;
 import dev.wfgateway.dlq.FakeDeadLetterStore.RemoveCall;
 import io.vertx.core.Future;
@@ -53,7 +55,7 @@ class DeadLetterQueueTest {
   }
 
   private DeadLetterQueue.Page page(DlqFilter filter, int limit, String cursor) {
-    return done(queue.page(new DlqQuery(filter, limit, Cursor.parse(cursor))));
+    return done(queue.page(new DlqQuery(filter, limit, DlqCursor.parse(cursor))));
   }
 
   /** Every page of the filter's entries, as tenant/runId, following the cursors (a thousand pages at most). */

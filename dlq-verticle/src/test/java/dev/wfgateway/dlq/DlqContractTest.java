@@ -4,13 +4,23 @@ import static dev.wfgateway.dlq.Entries.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.Problem;
+import dev.wfgateway.common.ProblemType;
+import dev.wfgateway.common.messages.DlqEntry;
+import dev.wfgateway.common.messages.DlqQuery;
+import dev.wfgateway.common.messages.StreamId;
+import dev.wfgateway.common.service.DeadLetterService;
+import dev.wfgateway.common.service.Requester;
+import dev.wfgateway.common.service.ServiceFailure;
 import dev.wfgateway.testkit.Eventually;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
@@ -24,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,6 +202,91 @@ abstract class DlqContractTest extends OnTestVertx {
   }
 
   // ---- the contract ----
+
+  /**
+   * The problem a request that must fail was refused with: a {@link ServiceFailure}, whatever the
+   * sender sent, whose failure code is the status and whose message is the problem's JSON.
+   */
+  Future<Problem> refusal(String address, Object body) {
+    return vertx.eventBus().request(address, body).transform(reply -> {
+      if (reply.succeeded()) {
+        return Future.failedFuture(new AssertionError(address + " answered " + reply.result().body()
+            + " where a refusal was expected"));
+      }
+      assertThat(reply.cause()).as(address).isInstanceOf(ServiceFailure.class);
+      ServiceFailure failure = (ServiceFailure) reply.cause();
+      assertThat(new JsonObject(failure.getMessage())).isEqualTo(failure.problem().toJson());
+      assertThat(failure.failureCode()).isEqualTo(failure.problem().status());
+      return Future.succeededFuture(failure.problem());
+    });
+  }
+
+  /** The reply's body, which must be a JSON object. */
+  Future<JsonObject> jsonReply(String address, JsonObject body) {
+    return vertx.eventBus().request(address, body).map(reply -> {
+      assertThat(reply.body()).as(address).isInstanceOf(JsonObject.class);
+      return (JsonObject) reply.body();
+    });
+  }
+
+  @Test
+  void everyAddressAnswersAJsonSenderInJsonAndRefusesABodyThatIsNoObjectAsMalformed(VertxTestContext testContext) {
+    JsonObject sent = json("acme", "risk-check", "timeout", "r1");
+    deploy()
+        .compose(v -> jsonReply(Addresses.DLQ_ADD, sent))
+        .compose(added -> Future.all(jsonReply(Addresses.DLQ_QUERY, tenant("acme").put("id", added.getString("id"))),
+                jsonReply(Addresses.DLQ_RETRY, tenant("other")), jsonReply(Addresses.DLQ_DELETE, tenant("other")),
+                jsonReply(Addresses.DLQ_STATS, tenant("acme")))
+            .map(verified(replies -> {
+              assertThat(added.fieldNames()).containsExactly("id");
+              assertThat(replies.<JsonObject>resultAt(0)).isEqualTo(sent.copy().put("id", added.getString("id")));
+              assertThat(replies.<JsonObject>resultAt(1))
+                  .isEqualTo(new JsonObject().put("retried", 0).put("runIds", new JsonArray()));
+              assertThat(replies.<JsonObject>resultAt(2)).isEqualTo(new JsonObject().put("deleted", 0));
+              assertThat(replies.<JsonObject>resultAt(3).getLong("size")).isEqualTo(1);
+            })))
+        .compose(v -> Future.all(Stream.of(Addresses.DLQ_ADD, Addresses.DLQ_QUERY, Addresses.DLQ_RETRY,
+            Addresses.DLQ_DELETE, Addresses.DLQ_STATS).map(address -> refusal(address, sent.encode())).toList()))
+        .map(verified(problems -> assertThat(problems.<Problem>list()).hasSize(5)
+            .extracting(Problem::type).containsOnly(ProblemType.MALFORMED_JSON)))
+        .compose(v -> Future.all(refusal(Addresses.DLQ_ADD, tenant("acme")),
+            refusal(Addresses.DLQ_QUERY, tenant("acme").put("limit", 0)),
+            refusal(Addresses.DLQ_RETRY, tenant("acme").put("reason", "bored")),
+            refusal(Addresses.DLQ_DELETE, tenant("acme").put("cursor", "not-a-cursor")),
+            refusal(Addresses.DLQ_STATS, tenant("../etc"))))
+        .map(verified(problems -> assertThat(problems.<Problem>list()).hasSize(5)
+            .extracting(Problem::type).containsOnly(ProblemType.VALIDATION_FAILED)))
+        .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void aPlatformSenderSendsAndGetsRecordsAndARefusalCarriesItsProblem(VertxTestContext testContext) {
+    Requester bus = Requester.of(vertx.eventBus());
+    DeliveryOptions options = new DeliveryOptions();
+    List<Object> delivered = new CopyOnWriteArrayList<>();
+    vertx.eventBus().addInboundInterceptor(delivery -> {
+      if (delivery.message().address().equals(Addresses.DLQ_ADD)) {
+        delivered.add(delivery.body());
+      }
+      delivery.next();
+    });
+    DlqEntry sent = Entries.entry("acme", "risk-check", "timeout", "r1");
+
+    deploy()
+        .compose(v -> DeadLetterService.ADD.request(bus, sent, options))
+        .compose(added -> DeadLetterService.QUERY.request(bus, DlqQuery.fromJson(tenant("acme").put("id", added.id())),
+            options).map(verified(got -> {
+              assertThat(delivered).as("the sender's record itself").hasSize(1).first().isSameAs(sent);
+              assertThat(got).isEqualTo(sent.withId(added.id()).toJson());
+            })))
+        .compose(v -> DeadLetterService.ADD.request(bus, Entries.entry("../etc", "w", "timeout", "r2"), options)
+            .transform(refused -> {
+              assertThat(refused.cause()).isInstanceOf(ServiceFailure.class);
+              assertThat(((ServiceFailure) refused.cause()).problem().type()).isEqualTo(ProblemType.VALIDATION_FAILED);
+              return Future.succeededFuture();
+            }))
+        .onComplete(testContext.succeedingThenComplete());
+  }
 
   @Test
   void anEntryTooDeepToBeReadBackIsRefusedAndTheListingStillAnswers(VertxTestContext testContext) {

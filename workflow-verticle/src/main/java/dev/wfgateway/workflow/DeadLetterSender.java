@@ -1,8 +1,11 @@
 package dev.wfgateway.workflow;
 
-import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.resilience.DependencyBreaker;
+import dev.wfgateway.common.service.DeadLetterService;
+import dev.wfgateway.common.service.MessageCodecs;
+import dev.wfgateway.common.service.Requester;
+import dev.wfgateway.common.service.ServiceFailure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.Future;
@@ -10,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
@@ -28,7 +30,9 @@ import java.util.logging.Logger;
  * DLQ while this node lives (a redeploy, a restarting DLQ node).
  *
  * <p>An entry the DLQ refuses (a 4xx answer: it can never be stored) is not retried and does not
- * count against the breaker, since the DLQ answered.
+ * count against the breaker, since the DLQ answered. The DLQ refuses with a {@link ServiceFailure}: a
+ * {@link ReplyException} whose failure code is the problem's status, as a service speaking the JSON
+ * contract fails a request.
  */
 final class DeadLetterSender {
   static final String DEPENDENCY = "dlq-handoff";
@@ -48,6 +52,7 @@ final class DeadLetterSender {
   }
 
   private final Vertx vertx;
+  private final Requester bus;
   private final DependencyBreaker breaker;
   private final Deque<Waiting> outbox = new ArrayDeque<>();
   private long timer = -1;
@@ -55,6 +60,8 @@ final class DeadLetterSender {
 
   DeadLetterSender(Vertx vertx, MeterRegistry registry) {
     this.vertx = vertx;
+    this.bus = Requester.of(vertx.eventBus());
+    MessageCodecs.register(vertx.eventBus());
     CircuitBreakerOptions options = new CircuitBreakerOptions()
         .setMaxFailures(1)
         .setMaxRetries(RETRIES)
@@ -127,9 +134,8 @@ final class DeadLetterSender {
   }
 
   private Future<Handoff> request(DlqEntry entry) {
-    return vertx.eventBus().<JsonObject>request(Addresses.DLQ_ADD, entry.toJson(),
-            new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MILLIS))
-        .map(reply -> new Handoff(reply.body().getString("id"), null))
+    return DeadLetterService.ADD.request(bus, entry, new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MILLIS))
+        .map(added -> new Handoff(added.id(), null))
         .recover(failure -> refused(failure) ? Future.succeededFuture(new Handoff(null, (ReplyException) failure))
             : Future.failedFuture(failure));
   }

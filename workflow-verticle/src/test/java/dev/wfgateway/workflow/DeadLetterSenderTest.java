@@ -3,15 +3,21 @@ package dev.wfgateway.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.ProblemException;
+import dev.wfgateway.common.ProblemType;
+import dev.wfgateway.common.messages.DlqAdded;
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.DlqReason;
 import dev.wfgateway.common.messages.FailureInfo;
 import dev.wfgateway.common.messages.RunSource;
 import dev.wfgateway.common.resilience.DependencyBreaker;
+import dev.wfgateway.common.service.DeadLetterService;
+import dev.wfgateway.common.service.ServiceFailure;
 import dev.wfgateway.testkit.Eventually;
 import dev.wfgateway.testkit.TestVertx;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +46,7 @@ class DeadLetterSenderTest {
     vertx = TestVertx.create();
     vertx.eventBus().addOutboundInterceptor(delivery -> {
       if (Addresses.DLQ_ADD.equals(delivery.message().address())) {
-        sent.add(((JsonObject) delivery.message().body()).getString("runId"));
+        sent.add(((DlqEntry) delivery.message().body()).runId());
       }
       delivery.next();
     });
@@ -61,8 +67,8 @@ class DeadLetterSenderTest {
 
   /** A DLQ that stores everything, under "dlq-" + the run id. */
   private void dlqUp() {
-    vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_ADD,
-        message -> message.reply(new JsonObject().put("id", "dlq-" + message.body().getString("runId"))));
+    DeadLetterService.ADD.serve(vertx.eventBus(), Addresses.DLQ_ADD,
+        (entry, headers) -> Future.succeededFuture(new DlqAdded("dlq-" + entry.runId())));
   }
 
   private double breakerState() {
@@ -83,7 +89,7 @@ class DeadLetterSenderTest {
   void retriesThreeTimesAfterDoublingPauses(VertxTestContext test) {
     AtomicInteger calls = new AtomicInteger();
     List<Long> at = new CopyOnWriteArrayList<>();
-    vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_ADD, message -> {
+    vertx.eventBus().<DlqEntry>consumer(Addresses.DLQ_ADD, message -> {
       at.add(System.nanoTime());
       if (calls.incrementAndGet() <= 3) {
         message.fail(503, "journal unavailable");
@@ -145,17 +151,30 @@ class DeadLetterSenderTest {
 
   @Test
   void aRefusedEntryIsNotRetriedAndDoesNotOpenTheBreaker(VertxTestContext test) {
-    vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_ADD, message -> {
-      if (message.body().getString("runId").equals("bad")) {
+    vertx.eventBus().<DlqEntry>consumer(Addresses.DLQ_ADD, message -> {
+      if (message.body().runId().equals("bad")) {
         message.fail(400, "{\"type\":\"validation-failed\"}");
       } else {
         message.reply(new JsonObject().put("id", "dlq-good"));
       }
     });
+    refusesBadAndStoresGood(test, ReplyException.class);
+  }
+
+  @Test
+  void aRefusalOfTheDlqServiceIsARefusalToo(VertxTestContext test) {
+    DeadLetterService.ADD.serve(vertx.eventBus(), Addresses.DLQ_ADD, (entry, headers) -> entry.runId().equals("bad")
+        ? Future.failedFuture(new ProblemException(ProblemType.VALIDATION_FAILED.problem("tenant name")))
+        : Future.succeededFuture(new DlqAdded("dlq-good")));
+    refusesBadAndStoresGood(test, ServiceFailure.class);
+  }
+
+  /** Sends run "bad", which the DLQ refuses with a 400 of type {@code refusal}, then "good", which it stores. */
+  private void refusesBadAndStoresGood(VertxTestContext test, Class<? extends ReplyException> refusal) {
     sender.send(entry("bad"))
         .recover(refused -> {
           test.verify(() -> {
-            assertThat(refused).isInstanceOf(ReplyException.class);
+            assertThat(refused).isInstanceOf(refusal);
             assertThat(((ReplyException) refused).failureCode()).isEqualTo(400);
             assertThat(sent).as("refused once, not retried").containsExactly("bad");
             assertThat(breakerState()).as("the DLQ answered: still closed").isZero();

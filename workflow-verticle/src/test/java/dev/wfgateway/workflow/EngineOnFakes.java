@@ -74,12 +74,12 @@ final class EngineOnFakes {
       RunRecord run = RunRecord.fromJson(message.body());
       published.add(run);
       awaited.removeIf(awaiting -> awaiting.complete(run));
-    }).completion(), vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_ADD, message -> {
+    }).completion(), vertx.eventBus().<DlqEntry>consumer(Addresses.DLQ_ADD, message -> {
       if (dlqDown) {
         message.fail(503, "dlq unavailable");
         return;
       }
-      deadLetters.add(DlqEntry.fromJson(message.body()));
+      deadLetters.add(message.body());
       message.reply(new JsonObject().put("id", "dlq-" + deadLetters.size()));
     }).completion()).mapEmpty());
   }

@@ -1,6 +1,7 @@
 package dev.wfgateway.workflow;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.messages.SubmitRunRequest;
 import dev.wfgateway.common.messages.RunSource;
 import dev.wfgateway.testkit.Eventually;
@@ -40,12 +41,12 @@ final class WorkflowFixture {
 
   WorkflowFixture(Vertx vertx) {
     this.vertx = vertx;
-    vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_ADD, message -> {
+    vertx.eventBus().<DlqEntry>consumer(Addresses.DLQ_ADD, message -> {
       if (!dlqAvailable.get()) {
         message.fail(503, "dlq unavailable");
         return;
       }
-      deadLetters.add(message.body());
+      deadLetters.add(message.body().toJson());
       message.reply(new JsonObject().put("id", "dlq-" + dlqIds.incrementAndGet()));
     });
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RUN, message -> runEvents.add(message.body()));

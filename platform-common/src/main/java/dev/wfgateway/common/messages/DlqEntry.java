@@ -1,11 +1,14 @@
 package dev.wfgateway.common.messages;
 
+import dev.wfgateway.common.service.RecordCodec;
 import io.vertx.core.json.JsonObject;
 
 /** A dead-lettered run (DESIGN.md section 3); {@code id} is null until the store assigns one. */
 public record DlqEntry(String id, String tenant, String workflow, String runId, JsonObject input, DlqReason reason,
     FailureInfo error, int attempts, String firstFailedAt, String lastFailedAt, RunSource source, String requestId,
     int redriveCount) {
+  public static final RecordCodec<DlqEntry> CODEC = new RecordCodec<>(DlqEntry.class, DlqEntry::toJson,
+      DlqEntry::fromJson);
 
   public DlqEntry withId(String newId) {
     return new DlqEntry(newId, tenant, workflow, runId, input, reason, error, attempts, firstFailedAt, lastFailedAt,

@@ -1,5 +1,6 @@
 package dev.wfgateway.common.service;
 
+import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
@@ -11,6 +12,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -94,6 +96,11 @@ public final class Endpoint<Q, R> {
         }
       }, failure -> message.reply(new ServiceFailure(problemOf(failure))));
     });
+  }
+
+  /** Serves this endpoint at its contract address and at node {@code nodeId}'s own address of it. */
+  public List<MessageConsumer<Object>> serveWithNodeAddress(EventBus bus, String nodeId, Handler<Q, R> handler) {
+    return List.of(serve(bus, address, handler), serve(bus, Addresses.onNode(address, nodeId), handler));
   }
 
   private static JsonObject json(Object body) {

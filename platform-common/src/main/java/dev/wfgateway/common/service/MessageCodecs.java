@@ -1,5 +1,8 @@
 package dev.wfgateway.common.service;
 
+import dev.wfgateway.common.messages.DlqAdded;
+import dev.wfgateway.common.messages.DlqEntry;
+import dev.wfgateway.common.messages.DlqQuery;
 import dev.wfgateway.common.messages.RateLimitDecision;
 import dev.wfgateway.common.messages.RateLimitRequest;
 import dev.wfgateway.common.messages.RunRecord;
@@ -12,7 +15,8 @@ import java.util.List;
 /** The codecs of the platform's message records, registered once per event bus as their default codecs. */
 public final class MessageCodecs {
   private static final List<RecordCodec<?>> ALL = List.of(RateLimitRequest.CODEC, RateLimitDecision.CODEC,
-      SubmitRunRequest.CODEC, SubmittedRun.CODEC, RunStatusRequest.CODEC, RunRecord.CODEC, ServiceFailure.CODEC);
+      SubmitRunRequest.CODEC, SubmittedRun.CODEC, RunStatusRequest.CODEC, RunRecord.CODEC, DlqEntry.CODEC,
+      DlqAdded.CODEC, DlqQuery.CODEC, ServiceFailure.CODEC);
 
   private MessageCodecs() {
   }

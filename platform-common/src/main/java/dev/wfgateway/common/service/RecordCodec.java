@@ -11,6 +11,13 @@ import java.util.function.Function;
  * gets it encoded once as the record's contract JSON.
  */
 public final class RecordCodec<T> implements MessageCodec<T, T> {
+  /**
+   * The reply of an endpoint whose contract reply is a free-form JSON document. Only its JSON side
+   * is used: it is never registered, JSON travels with Vert.x's own codec.
+   */
+  public static final RecordCodec<JsonObject> JSON_DOCUMENT =
+      new RecordCodec<>(JsonObject.class, json -> json, json -> json);
+
   private final Class<T> type;
   private final Function<T, JsonObject> toJson;
   private final Function<JsonObject, T> fromJson;

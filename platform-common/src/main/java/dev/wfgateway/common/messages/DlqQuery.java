@@ -1,21 +1,30 @@
-package dev.wfgateway.dlq;
+package dev.wfgateway.common.messages;
 
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.PlatformConfig;
-import dev.wfgateway.common.messages.DlqFilter;
-import dev.wfgateway.common.messages.DlqReason;
+import dev.wfgateway.common.service.RecordCodec;
 import io.vertx.core.json.JsonObject;
 import java.util.regex.Pattern;
 
-/** A validated query, retry or delete request: which entries, and for queries how many from where. */
-record DlqQuery(DlqFilter filter, int limit, Cursor cursor) {
-  static final int DEFAULT_LIMIT = 50;
-  static final int MAX_LIMIT = 500;
+/**
+ * Body of {@code platform.dlq.query}, {@code retry}, {@code delete} and {@code stats}, validated:
+ * which entries, and for queries how many from where.
+ */
+public record DlqQuery(DlqFilter filter, int limit, DlqCursor cursor) {
+  public static final RecordCodec<DlqQuery> CODEC =
+      new RecordCodec<>(DlqQuery.class, DlqQuery::toJson, DlqQuery::fromJson);
+  public static final int DEFAULT_LIMIT = 50;
+  public static final int MAX_LIMIT = 500;
   /** Tenant names as configuration allows them; they also name journal files, so nothing else gets in. */
   private static final Pattern TENANT = PlatformConfig.NAME;
 
-  static DlqQuery fromJson(JsonObject json) {
+  public JsonObject toJson() {
+    JsonObject json = filter.toJson().put("limit", limit);
+    return cursor == null ? json : json.put("cursor", cursor.toString());
+  }
+
+  public static DlqQuery fromJson(JsonObject json) {
     DlqFilter filter = DlqFilter.fromJson(json);
     if (filter.tenant() != null) {
       requireTenantName(filter.tenant());
@@ -36,10 +45,10 @@ record DlqQuery(DlqFilter filter, int limit, Cursor cursor) {
     if (cursor != null && !(cursor instanceof String)) {
       throw invalid("cursor must be a string");
     }
-    return new DlqQuery(filter, n.intValue(), Cursor.parse((String) cursor));
+    return new DlqQuery(filter, n.intValue(), DlqCursor.parse((String) cursor));
   }
 
-  static void requireTenantName(String tenant) {
+  public static void requireTenantName(String tenant) {
     if (!TENANT.matcher(tenant).matches()) {
       throw invalid("tenant names use letters, digits, '.', '_' and '-' (at most 64)");
     }

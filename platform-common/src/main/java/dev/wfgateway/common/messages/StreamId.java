@@ -1,13 +1,13 @@
-package dev.wfgateway.dlq;
+package dev.wfgateway.common.messages;
 
 /**
- * An entry id in the shape of a Redis stream id, {@code <epochMillis>-<seq>}: both backends use it,
- * so ids order by insertion time and a cursor pages identically everywhere.
+ * A DLQ entry id in the shape of a Redis stream id, {@code <epochMillis>-<seq>}: both backends use
+ * it, so ids order by insertion time and a cursor pages identically everywhere.
  */
-record StreamId(long millis, long seq) implements Comparable<StreamId> {
+public record StreamId(long millis, long seq) implements Comparable<StreamId> {
 
   /** Parses an id; null when the text is not one (ids are opaque to clients, so a bad one simply matches nothing). */
-  static StreamId parse(String text) {
+  public static StreamId parse(String text) {
     int dash = text == null ? -1 : text.indexOf('-');
     if (dash <= 0) {
       return null;
@@ -22,12 +22,12 @@ record StreamId(long millis, long seq) implements Comparable<StreamId> {
   }
 
   /** The next id after this one at wall-clock time {@code nowMillis}: never smaller, even if the clock steps back. */
-  StreamId next(long nowMillis) {
+  public StreamId next(long nowMillis) {
     return nowMillis > millis ? new StreamId(nowMillis, 0) : new StreamId(millis, seq + 1);
   }
 
   /** The greatest id below this one, so that "after previous()" means "from this id on". */
-  StreamId previous() {
+  public StreamId previous() {
     if (seq > 0) {
       return new StreamId(millis, seq - 1);
     }
