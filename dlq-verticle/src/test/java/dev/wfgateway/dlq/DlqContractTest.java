@@ -204,8 +204,9 @@ abstract class DlqContractTest extends OnTestVertx {
   // ---- the contract ----
 
   /**
-   * The problem a request that must fail was refused with: a {@link ServiceFailure}, whatever the
-   * sender sent, whose failure code is the status and whose message is the problem's JSON.
+   * The problem a JSON request that must fail was refused with: Vert.x's own ReplyException (a
+   * sender without the platform's codecs can read it), whose failure code is the status and whose
+   * message is the problem's JSON.
    */
   Future<Problem> refusal(String address, Object body) {
     return vertx.eventBus().request(address, body).transform(reply -> {
@@ -213,11 +214,11 @@ abstract class DlqContractTest extends OnTestVertx {
         return Future.failedFuture(new AssertionError(address + " answered " + reply.result().body()
             + " where a refusal was expected"));
       }
-      assertThat(reply.cause()).as(address).isInstanceOf(ServiceFailure.class);
-      ServiceFailure failure = (ServiceFailure) reply.cause();
-      assertThat(new JsonObject(failure.getMessage())).isEqualTo(failure.problem().toJson());
-      assertThat(failure.failureCode()).isEqualTo(failure.problem().status());
-      return Future.succeededFuture(failure.problem());
+      assertThat(reply.cause()).as(address).isExactlyInstanceOf(ReplyException.class);
+      ReplyException failure = (ReplyException) reply.cause();
+      Problem problem = Problem.fromJson(new JsonObject(failure.getMessage()));
+      assertThat(failure.failureCode()).isEqualTo(problem.status());
+      return Future.succeededFuture(problem);
     });
   }
 

@@ -76,7 +76,9 @@ public final class Endpoint<Q, R> {
 
   /**
    * Serves this endpoint at {@code at}: this address, or a node address of it. A platform sender
-   * gets the reply record as is, a JSON sender the contract JSON.
+   * gets the reply record as is (a refusal as a {@link ServiceFailure}), a JSON sender the contract
+   * JSON (a refusal as Vert.x's own {@code ReplyException}: failure code the status, message the
+   * problem JSON).
    */
   public MessageConsumer<Object> serve(EventBus bus, String at, Handler<Q, R> handler) {
     return bus.consumer(at, message -> {
@@ -94,7 +96,14 @@ public final class Endpoint<Q, R> {
         } else {
           jsonReply.accept(message, r);
         }
-      }, failure -> message.reply(new ServiceFailure(problemOf(failure))));
+      }, failure -> {
+        Problem problem = problemOf(failure);
+        if (typed) {
+          message.reply(new ServiceFailure(problem));
+        } else { // a JSON sender may be a node without the platform's codecs: Vert.x's own failure
+          message.fail(problem.status(), problem.toJson().encode());
+        }
+      });
     });
   }
 
