@@ -1,10 +1,10 @@
 package dev.wfgateway.workflow;
 
+import dev.wfgateway.common.ClusterMembership;
 import dev.wfgateway.common.NodeStatus;
 import dev.wfgateway.common.messages.SubmitRunRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.Set;
@@ -94,7 +94,7 @@ final class ClusterActiveRuns implements ActiveRuns {
    * membership changed, and every {@link #FULL_SCAN_NANOS} in case a scan raced a departure.
    */
   Future<Void> reap(Adopter adopter) {
-    Set<String> members = Set.copyOf(((VertxInternal) vertx).clusterManager().getNodes());
+    Set<String> members = ClusterMembership.of(vertx).members();
     long now = System.nanoTime();
     if (members.equals(lastMembers) && now - lastFullScanNanos < FULL_SCAN_NANOS) {
       return Future.succeededFuture();

@@ -86,7 +86,7 @@ public final class WorkflowVerticle extends VerticleBase {
     breakers = new CircuitBreakers(vertx, config, registry, System::nanoTime);
     StepInvoker steps = new BreakingStepInvoker((step, call) -> step.eventbus() != null
         ? eventBusSteps.invoke(step, call) : httpSteps.invoke(step, call), breakers);
-    boolean clustered = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() != null;
+    boolean clustered = vertx.isClustered();
     ClusterActiveRuns clusterRuns = clustered ? new ClusterActiveRuns(vertx) : null;
     ActiveRuns activeRuns = clustered ? clusterRuns : ActiveRuns.NONE;
     deadLetters = new DeadLetterSender(vertx, registry);
