@@ -59,14 +59,14 @@ class LocalSlidingWindowLimiterTest extends SlidingWindowLimiterContract {
   /** The verticle instances of a node check against the one limiter, each from its own event loop. */
   @Test
   void instancesOnSeveralEventLoopsShareTheWindowsExactly(VertxTestContext test) {
-    RatePolicy policy = new RatePolicy("burst", 70_000, Duration.ofSeconds(10));
+    RatePolicy policy = new RatePolicy("burst", 35_000, Duration.ofSeconds(10));
     Set<Thread> loops = ConcurrentHashMap.newKeySet();
     List<Long> allowed = new CopyOnWriteArrayList<>();
     vertx.deployVerticle(() -> new VerticleBase() {
           @Override
           public Future<?> start() {
             loops.add(Thread.currentThread());
-            return allowedInBursts(context, 200, policy).onSuccess(n -> {
+            return allowedInBursts(context, 100, policy).onSuccess(n -> {
               test.verify(() -> assertThat(Vertx.currentContext()).as("answered on the caller's context")
                   .isSameAs(context));
               allowed.add(n);
@@ -75,7 +75,7 @@ class LocalSlidingWindowLimiterTest extends SlidingWindowLimiterContract {
         }, new DeploymentOptions().setInstances(4))
         .onComplete(test.succeeding(id -> test.verify(() -> {
           assertThat(loops).hasSize(4);
-          assertThat(allowed.stream().mapToLong(Long::longValue).sum()).isEqualTo(70_000);
+          assertThat(allowed.stream().mapToLong(Long::longValue).sum()).isEqualTo(35_000);
           test.completeNow();
         })));
   }
