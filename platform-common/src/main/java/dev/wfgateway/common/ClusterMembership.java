@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * This node's id and the cluster's live members, as the node's cluster manager knows them. Vert.x's
  * public API does not expose its cluster manager, so whoever builds a clustered Vert.x does it with
- * {@link #buildClustered}, which keeps the manager in a node-local map; a Vert.x
- * without a cluster is the single member {@link NodeStatus#STANDALONE_NODE_ID}.
+ * {@link #buildClustered}, which keeps the manager in a node-local map; a Vert.x without a cluster
+ * is the single member {@link NodeStatus#STANDALONE_NODE_ID}.
  */
 public final class ClusterMembership implements Shareable {
   private static final String MAP = "platform.cluster";
