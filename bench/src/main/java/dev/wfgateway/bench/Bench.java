@@ -27,7 +27,7 @@ public final class Bench {
       return;
     }
     System.out.println(MachineInfo.describe());
-    Vertx loadVertx = TestVertx.guard(Vertx.builder().with(TestVertx.options().setEventLoopPoolSize(1)).build());
+    Vertx loadVertx = Vertx.builder().with(TestVertx.options().setEventLoopPoolSize(1)).build();
     int failures;
     try {
       failures = run(args, loadVertx);

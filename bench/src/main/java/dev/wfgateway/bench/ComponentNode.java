@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * {@code redisUrl} is set), for benchmarks that deploy single verticles by hand rather than a node.
  */
 final class ComponentNode implements AutoCloseable {
-  final Vertx vertx = TestVertx.guard(Vertx.vertx(TestVertx.options()));
+  final Vertx vertx = Vertx.vertx(TestVertx.options());
   final Path dir;
   final JsonObject config;
 

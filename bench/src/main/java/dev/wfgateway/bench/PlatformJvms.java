@@ -30,7 +30,7 @@ final class PlatformJvms implements AutoCloseable {
   /** The launcher artifact on the bench's class path is the shaded, runnable platform jar. */
   private static final Path PLATFORM_JAR = platformJar();
 
-  final Vertx vertx = TestVertx.guard(Vertx.vertx(TestVertx.options()));
+  final Vertx vertx = Vertx.vertx(TestVertx.options());
   final EchoServices echo = new EchoServices();
   /** A temporary directory for the nodes' files, removed on close. */
   final Path dir;

@@ -39,9 +39,9 @@ final class PlatformUnderTest implements AutoCloseable {
 
   /** {@code redis}: the configuration's {@code redis} section (a cluster, sentinels, ...), or null for the local backend. */
   PlatformUnderTest(JsonObject redis) throws Exception {
-    vertx = TestVertx.guard(Vertx.builder()
+    vertx = Vertx.builder()
         .with(TestVertx.options().setMetricsOptions(Main.metricsOptions()))
-        .withMetrics(new MicrometerMetricsFactory(registry)).build());
+        .withMetrics(new MicrometerMetricsFactory(registry)).build();
     dir = Files.createTempDirectory("wfgateway-bench");
     Await.result(vertx.deployVerticle(echo));
     JsonObject loaded = Await.result(BenchConfig.load(vertx, dir, echo.httpPort(), null));

@@ -1,10 +1,10 @@
 package dev.wfgateway.gateway;
 
+import dev.wfgateway.common.ClusterMembership;
 import dev.wfgateway.common.NodeStatus;
 import dev.wfgateway.common.scaling.NodeReport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -64,13 +64,10 @@ final class ClusterView implements LiveNodes {
     return vertx.isClustered();
   }
 
-  /**
-   * The ids of the cluster's live members, as this node's cluster manager knows them now; call when
-   * clustered. The one use of Vert.x's internal API here: the public API has no membership view.
-   */
+  /** The ids of the cluster's live members, as this node's cluster manager knows them now. */
   @Override
   public Set<String> members() {
-    return Set.copyOf(((VertxInternal) vertx).clusterManager().getNodes());
+    return ClusterMembership.of(vertx).members();
   }
 
   private Set<String> members(Map<String, String> entries) {

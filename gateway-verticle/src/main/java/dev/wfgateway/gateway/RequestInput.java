@@ -122,7 +122,8 @@ final class RequestInput {
     String reason = single(params, "reason");
     if (reason != null) {
       try {
-        DlqReason.fromWire(reason);
+        // Taken in any case, passed on in the wire form the entries carry: TIMEOUT filters as timeout.
+        reason = DlqReason.fromWire(reason).wire();
       } catch (IllegalArgumentException e) {
         throw invalid("reason", "reason must be one of step_failed, timeout, circuit_open, lock_lost, rejected");
       }

@@ -290,6 +290,13 @@ class RequestInputTest {
         assertThat(okBody(response).getString("reason")).isEqualTo(reason)));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"TIMEOUT", "Timeout", "tImEoUt"})
+  void aReasonInAnyCaseFiltersByItsWireName(String reason, VertxTestContext test) {
+    get("/tenant-dlq?reason=" + reason).send().onComplete(then(test, response ->
+        assertThat(okBody(response).getString("reason")).isEqualTo("timeout")));
+  }
+
   @Test
   void anUnknownReasonIsRefused(VertxTestContext test) {
     get("/tenant-dlq?reason=exploded").send().onComplete(then(test, response -> assertInvalid(response, "/tenant-dlq",

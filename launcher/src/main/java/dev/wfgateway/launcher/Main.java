@@ -1,5 +1,6 @@
 package dev.wfgateway.launcher;
 
+import dev.wfgateway.common.ClusterMembership;
 import dev.wfgateway.common.config.PlatformConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -65,7 +66,7 @@ public final class Main {
             .setEventBusOptions(EventBusTls.options(config.cluster())))
         .withMetrics(new MicrometerMetricsFactory(registry));
     Future<Vertx> vertxReady = options.cluster()
-        ? builder.withClusterManager(ClusterSetup.clusterManager(env)).buildClustered()
+        ? ClusterMembership.buildClustered(builder, ClusterSetup.clusterManager(env))
         : Future.succeededFuture(builder.build());
     Future<Platform> started = vertxReady.compose(vertx -> Platform.start(vertx, json, registry)
         .onSuccess(platform -> {

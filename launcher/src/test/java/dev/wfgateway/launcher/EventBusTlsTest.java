@@ -3,6 +3,7 @@ package dev.wfgateway.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.ClusterMembership;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.testkit.Await;
 import dev.wfgateway.testkit.RedisFixture;
@@ -92,9 +93,9 @@ class EventBusTlsTest {
     PlatformConfig config = PlatformConfig.fromJson(new JsonObject().put("cluster", new JsonObject()
         .put("tls", new JsonObject().put("certPem", cert).put("keyPem", key).put("caPem", ca))));
     EventBusOptions eventBus = EventBusTls.options(config.cluster()).setHost("127.0.0.1");
-    Vertx vertx = Await.result(Vertx.builder().with(TestVertx.options().setEventBusOptions(eventBus))
-        .withClusterManager(manager).buildClustered(), Duration.ofSeconds(60));
-    nodes.add(TestVertx.guard(vertx));
+    Vertx vertx = Await.result(ClusterMembership.buildClustered(
+        Vertx.builder().with(TestVertx.options().setEventBusOptions(eventBus)), manager), Duration.ofSeconds(60));
+    nodes.add(vertx);
     return vertx;
   }
 

@@ -37,9 +37,9 @@ final class RunningPlatform implements AutoCloseable {
    */
   static Future<RunningPlatform> start(Path dataDir, Map<String, String> env, String confFile) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = TestVertx.guard(Vertx.builder()
+    Vertx vertx = Vertx.builder()
         .with(TestVertx.options().setMetricsOptions(Main.metricsOptions()))
-        .withMetrics(new MicrometerMetricsFactory(registry)).build());
+        .withMetrics(new MicrometerMetricsFactory(registry)).build();
     Map<String, String> environment = new HashMap<>(env);
     environment.putIfAbsent("HTTP_PORT", "0");
     environment.putIfAbsent("DLQ_JOURNAL_DIR", dataDir.resolve("dlq").toString());

@@ -23,10 +23,9 @@ public final class NodeStatus {
   /** The node id of a node that runs without a cluster. */
   public static final String STANDALONE_NODE_ID = "standalone";
 
-  /** This node's id: the cluster manager's, or {@link #STANDALONE_NODE_ID}. */
+  /** This node's id: the cluster manager's, or {@link #STANDALONE_NODE_ID}; see {@link ClusterMembership}. */
   public static String nodeId(io.vertx.core.Vertx vertx) {
-    var clusterManager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
-    return clusterManager == null ? STANDALONE_NODE_ID : clusterManager.getNodeId();
+    return ClusterMembership.of(vertx).nodeId();
   }
 
   private NodeStatus() {

@@ -2,15 +2,19 @@ package dev.wfgateway.testkit;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.internal.threadchecker.BlockedThreadEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 /**
  * Vert.x for tests with the blocked-thread checker armed tightly: an event loop busy for longer
  * than {@link #MAX_EVENT_LOOP_MILLIS} is recorded, and {@link #close} fails the test if any was.
+ * Every Vert.x built from {@link #options} is watched, clustered or not: the checker's warnings are
+ * read from its logger, which every instance of the JVM shares.
  */
 public final class TestVertx {
   /**
@@ -19,12 +23,40 @@ public final class TestVertx {
    */
   public static final long MAX_EVENT_LOOP_MILLIS = 1_000;
 
+  /** The logger Vert.x's blocked-thread checker warns on (its documented name). */
+  static final String CHECKER_LOGGER = "io.vertx.core.impl.BlockedThreadChecker";
+  /** Held, because java.util.logging keeps loggers only weakly, and their handlers with them. */
+  private static final Logger CHECKER_LOG = Logger.getLogger(CHECKER_LOGGER);
+  private static final String EVENT_LOOP_WARNING = "Thread vert.x-eventloop";
   private static final List<String> BLOCKED = new CopyOnWriteArrayList<>();
+  private static final Handler RECORDER = new Handler() {
+    @Override
+    public void publish(LogRecord warning) {
+      if (warning.getMessage() != null && warning.getMessage().startsWith(EVENT_LOOP_WARNING)) {
+        StringBuilder trace = new StringBuilder(warning.getMessage());
+        if (warning.getThrown() != null) {
+          for (StackTraceElement e : warning.getThrown().getStackTrace()) {
+            trace.append("\n\tat ").append(e);
+          }
+        }
+        BLOCKED.add(trace.toString());
+      }
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+  };
 
   private TestVertx() {
   }
 
   public static VertxOptions options() {
+    recordBlockedEventLoops();
     return new VertxOptions()
         .setBlockedThreadCheckInterval(100).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
         .setMaxEventLoopExecuteTime(MAX_EVENT_LOOP_MILLIS).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
@@ -32,22 +64,18 @@ public final class TestVertx {
   }
 
   public static Vertx create() {
-    return guard(Vertx.vertx(options()));
+    return Vertx.vertx(options());
   }
 
-  /** Records every blocked-thread warning of this instance (a clustered or launcher-built one too). */
-  public static Vertx guard(Vertx vertx) {
-    ((VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(TestVertx::record);
-    return vertx;
-  }
-
-  private static void record(BlockedThreadEvent event) {
-    if (event.thread().getName().startsWith("vert.x-eventloop")) {
-      StringBuilder trace = new StringBuilder(event.toString());
-      for (StackTraceElement e : event.thread().getStackTrace()) {
-        trace.append("\n\tat ").append(e);
-      }
-      BLOCKED.add(trace.toString());
+  /**
+   * Hooks the recorder onto the checker's logger, at every build: re-reading the logging
+   * configuration (as the bench does) drops every logger's handlers and level. The level is forced
+   * so that no logging configuration can silence the warnings before they are recorded.
+   */
+  private static synchronized void recordBlockedEventLoops() {
+    CHECKER_LOG.setLevel(Level.WARNING);
+    if (!List.of(CHECKER_LOG.getHandlers()).contains(RECORDER)) {
+      CHECKER_LOG.addHandler(RECORDER);
     }
   }
 

@@ -3,14 +3,11 @@ package dev.wfgateway.ratelimit;
 import dev.wfgateway.common.config.RatePolicy;
 import dev.wfgateway.common.messages.RateLimitDecision;
 import dev.wfgateway.common.messages.RateLimitRequest;
+import dev.wfgateway.common.ClusterMembership;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.PromiseInternal;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
-import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,10 +20,11 @@ import java.util.function.LongSupplier;
  * as the Redis script. Each node enforces its share of every limit, {@code ceil(limit / live
  * nodes)}, so that the cluster as a whole stays near the configured limit.
  *
- * <p>The windows live on one event-loop context of their own and are touched only there, so they
- * need no locks; {@link #check} hops onto that context and back. {@link #nodeShared} gives every
- * verticle instance of a node the same limiter: a per-instance one would let N instances allow N
- * times the limit, since the event bus spreads requests over them.
+ * <p>{@link #nodeShared} gives every verticle instance of a node the same limiter: a per-instance
+ * one would let N instances allow N times the limit, since the event bus spreads requests over
+ * them. The instances run on different event loops, so the windows are guarded by this object's
+ * monitor: a check holds it for a few array operations, less than a hop to another event loop and
+ * back would cost, and answers on the caller's thread.
  *
  * <p>Memory stays bounded: a log never holds more units than its limit, windows exist only for the
  * configured tenants, routes and policies, and a window idle for longer than its length is dropped
@@ -36,8 +34,6 @@ final class LocalSlidingWindowLimiter implements SlidingWindowLimiter, Shareable
   static final long SWEEP_INTERVAL_MILLIS = 1_000;
   private static final String SHARED_MAP = "platform.ratelimit";
 
-  private final VertxInternal vertx;
-  private final ContextInternal owner;
   private final LongSupplier clockMillis;
   private final IntSupplier liveNodes;
   private final Map<WindowKey, SlidingLog> logs = new HashMap<>();
@@ -46,9 +42,7 @@ final class LocalSlidingWindowLimiter implements SlidingWindowLimiter, Shareable
   private record WindowKey(String tenant, String route, String policy) {
   }
 
-  LocalSlidingWindowLimiter(Vertx vertx, LongSupplier clockMillis, IntSupplier liveNodes) {
-    this.vertx = (VertxInternal) vertx;
-    this.owner = this.vertx.createEventLoopContext();
+  LocalSlidingWindowLimiter(LongSupplier clockMillis, IntSupplier liveNodes) {
     this.clockMillis = clockMillis;
     this.liveNodes = liveNodes;
     this.lastSweep = clockMillis.getAsLong();
@@ -57,13 +51,9 @@ final class LocalSlidingWindowLimiter implements SlidingWindowLimiter, Shareable
   /** The limiter every verticle instance of this node shares, created by the first one to ask. */
   static LocalSlidingWindowLimiter nodeShared(Vertx vertx) {
     LocalMap<String, LocalSlidingWindowLimiter> shared = vertx.sharedData().getLocalMap(SHARED_MAP);
-    return shared.computeIfAbsent("windows", name ->
-        new LocalSlidingWindowLimiter(vertx, () -> System.nanoTime() / 1_000_000, () -> liveNodes(vertx)));
-  }
-
-  private static int liveNodes(Vertx vertx) {
-    ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
-    return cluster == null ? 1 : Math.max(1, cluster.getNodes().size());
+    ClusterMembership membership = ClusterMembership.of(vertx);
+    return shared.computeIfAbsent("windows", name -> new LocalSlidingWindowLimiter(
+        () -> System.nanoTime() / 1_000_000, () -> Math.max(1, membership.members().size())));
   }
 
   @Override
@@ -73,29 +63,22 @@ final class LocalSlidingWindowLimiter implements SlidingWindowLimiter, Shareable
 
   @Override
   public Future<RateLimitDecision> check(RateLimitRequest request, List<RatePolicy> policies) {
-    PromiseInternal<RateLimitDecision> reply = vertx.getOrCreateContext().promise();
-    owner.execute(() -> {
-      try {
-        reply.complete(PolicyWindow.decision(evaluate(request, policies), mode()));
-      } catch (RuntimeException e) {
-        reply.fail(e);
-      }
-    });
-    return reply.future();
+    try {
+      return Future.succeededFuture(PolicyWindow.decision(evaluate(request, policies, liveNodes.getAsInt()), mode()));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** How many windows are held in memory. */
-  Future<Integer> windowCount() {
-    PromiseInternal<Integer> count = vertx.getOrCreateContext().promise();
-    owner.execute(() -> count.complete(logs.size()));
-    return count.future();
+  synchronized Future<Integer> windowCount() {
+    return Future.succeededFuture(logs.size());
   }
 
   /** Mirrors sliding_window.lua: look at every window first, then consume in all of them or in none. */
-  private List<PolicyWindow> evaluate(RateLimitRequest request, List<RatePolicy> policies) {
+  private synchronized List<PolicyWindow> evaluate(RateLimitRequest request, List<RatePolicy> policies, int nodes) {
     long now = clockMillis.getAsLong();
     sweepIdle(now);
-    int nodes = liveNodes.getAsInt();
     int cost = request.cost();
     List<SlidingLog> windows = new ArrayList<>(policies.size());
     boolean allowed = true;

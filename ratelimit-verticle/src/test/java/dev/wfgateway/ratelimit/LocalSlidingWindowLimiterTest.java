@@ -4,10 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wfgateway.common.config.RatePolicy;
 import dev.wfgateway.common.messages.RateLimitDecision;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
@@ -19,7 +27,7 @@ class LocalSlidingWindowLimiterTest extends SlidingWindowLimiterContract {
 
   @Override
   SlidingWindowLimiter create(Vertx vertx, LongSupplier clockMillis) {
-    local = new LocalSlidingWindowLimiter(vertx, clockMillis, liveNodes::get);
+    local = new LocalSlidingWindowLimiter(clockMillis, liveNodes::get);
     return local;
   }
 
@@ -46,6 +54,45 @@ class LocalSlidingWindowLimiterTest extends SlidingWindowLimiterContract {
           assertThat(denied.policies().get(0).limit()).isEqualTo(4);
           test.completeNow();
         })));
+  }
+
+  /** The verticle instances of a node check against the one limiter, each from its own event loop. */
+  @Test
+  void instancesOnSeveralEventLoopsShareTheWindowsExactly(VertxTestContext test) {
+    RatePolicy policy = new RatePolicy("burst", 35_000, Duration.ofSeconds(10));
+    Set<Thread> loops = ConcurrentHashMap.newKeySet();
+    List<Long> allowed = new CopyOnWriteArrayList<>();
+    vertx.deployVerticle(() -> new VerticleBase() {
+          @Override
+          public Future<?> start() {
+            loops.add(Thread.currentThread());
+            return allowedInBursts(context, 100, policy).onSuccess(n -> {
+              test.verify(() -> assertThat(Vertx.currentContext()).as("answered on the caller's context")
+                  .isSameAs(context));
+              allowed.add(n);
+            });
+          }
+        }, new DeploymentOptions().setInstances(4))
+        .onComplete(test.succeeding(id -> test.verify(() -> {
+          assertThat(loops).hasSize(4);
+          assertThat(allowed.stream().mapToLong(Long::longValue).sum()).isEqualTo(35_000);
+          test.completeNow();
+        })));
+  }
+
+  /**
+   * {@code bursts} times 100 checks, each burst a task of its own on {@code context}: no task holds
+   * its event loop for long, and the bursts of the instances interleave.
+   */
+  private Future<Long> allowedInBursts(Context context, int bursts, RatePolicy policy) {
+    return allowedOf(100, policy).compose(allowed -> bursts == 1 ? Future.succeededFuture(allowed)
+        : nextTask(context).compose(v -> allowedInBursts(context, bursts - 1, policy)).map(rest -> allowed + rest));
+  }
+
+  private static Future<Void> nextTask(Context context) {
+    Promise<Void> next = Promise.promise();
+    context.runOnContext(next::complete);
+    return next.future();
   }
 
   @Test

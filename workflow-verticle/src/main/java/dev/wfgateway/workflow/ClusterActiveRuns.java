@@ -1,9 +1,9 @@
 package dev.wfgateway.workflow;
 
+import dev.wfgateway.common.ClusterMembership;
 import dev.wfgateway.common.NodeStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -77,7 +77,7 @@ final class ClusterActiveRuns implements ActiveRuns {
 
   /** The ids of the cluster's members now. */
   static Set<String> members(Vertx vertx) {
-    return Set.copyOf(((VertxInternal) vertx).clusterManager().getNodes());
+    return ClusterMembership.of(vertx).members();
   }
 
   /** Adopts every run whose owner is no longer a member of the cluster, when {@link OrphanScan} says so. */
