@@ -14,12 +14,11 @@ interface ActiveRuns {
     void adopt(SubmitRunRequest request, String runId, String traceparent, String deadNode);
   }
 
-  Future<Void> admitted(RunContext context, String runId);
-
-  /** A run restarted here after its node left the cluster: recorded with the node it came from. */
-  default Future<Void> adopted(RunContext context, String runId, String fromNode) {
-    return admitted(context, runId);
-  }
+  /**
+   * Records that this node owns the run; {@code adoptedFrom}: the node it was taken over from, or
+   * null for a run admitted here.
+   */
+  Future<Void> register(RunContext context, String runId, String adoptedFrom);
 
   void ended(String runId);
 
@@ -31,7 +30,7 @@ interface ActiveRuns {
   /** A standalone node has nobody to hand its runs to: nothing to record. */
   ActiveRuns NONE = new ActiveRuns() {
     @Override
-    public Future<Void> admitted(RunContext context, String runId) {
+    public Future<Void> register(RunContext context, String runId, String adoptedFrom) {
       return Future.succeededFuture();
     }
 

@@ -34,16 +34,7 @@ final class ClusterActiveRuns implements ActiveRuns {
   }
 
   @Override
-  public Future<Void> admitted(RunContext context, String runId) {
-    return register(context, runId, null);
-  }
-
-  @Override
-  public Future<Void> adopted(RunContext context, String runId, String fromNode) {
-    return register(context, runId, fromNode);
-  }
-
-  private Future<Void> register(RunContext context, String runId, String adoptedFrom) {
+  public Future<Void> register(RunContext context, String runId, String adoptedFrom) {
     // Outlives the run by a margin, so an entry whose run could not even be recorded does not linger.
     long ttl = context.definition().timeout().plus(LINGER).toMillis()
         + (context.definition().lock() == null ? 0 : context.definition().lock().maxWait().toMillis());

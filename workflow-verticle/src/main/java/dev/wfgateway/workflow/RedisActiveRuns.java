@@ -45,16 +45,7 @@ final class RedisActiveRuns implements ActiveRuns {
 
   /** Queues the entry and answers at once: the run's record, written next, then rides in the same pipeline. */
   @Override
-  public Future<Void> admitted(RunContext context, String runId) {
-    return register(context, runId, null);
-  }
-
-  @Override
-  public Future<Void> adopted(RunContext context, String runId, String fromNode) {
-    return register(context, runId, fromNode);
-  }
-
-  private Future<Void> register(RunContext context, String runId, String adoptedFrom) {
+  public Future<Void> register(RunContext context, String runId, String adoptedFrom) {
     String tenant = context.request().tenant();
     mine.put(runId, tenant);
     String entry = new ActiveRunEntry(nodeId, context.request(), context.traceparent(), adoptedFrom).encode();

@@ -155,8 +155,7 @@ final class WorkflowEngine {
     RunRecord first = startsNow ? queued.started(now, 1, null) : queued;
     // Registered before it is recorded: a node that dies in between leaves an orphan the survivors
     // adopt, never a queued record that nobody owns.
-    Future<Void> registered = restart ? activeRuns.adopted(context, runId, adoptedFrom)
-        : activeRuns.admitted(context, runId);
+    Future<Void> registered = activeRuns.register(context, runId, adoptedFrom);
     Future<Void> recorded = registered.otherwiseEmpty()
         .compose(v -> overwrite ? store.save(first, config.runs().retention())
             : store.create(first, request, config.runs().retention()))

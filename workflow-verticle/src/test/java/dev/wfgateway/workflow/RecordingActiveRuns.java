@@ -12,14 +12,8 @@ final class RecordingActiveRuns implements ActiveRuns {
   final List<String> events = new ArrayList<>();
 
   @Override
-  public Future<Void> admitted(RunContext context, String runId) {
-    events.add("admitted:" + runId);
-    return Future.succeededFuture();
-  }
-
-  @Override
-  public Future<Void> adopted(RunContext context, String runId, String fromNode) {
-    events.add("adopted:" + runId + ":" + fromNode);
+  public Future<Void> register(RunContext context, String runId, String adoptedFrom) {
+    events.add(adoptedFrom == null ? "admitted:" + runId : "adopted:" + runId + ":" + adoptedFrom);
     return Future.succeededFuture();
   }
 

@@ -125,7 +125,7 @@ class RedisRunRegistryTest {
     RedisActiveRuns runs = new RedisActiveRuns(writes, "node-a", List.of("acme"), () -> Set.of("node-a"));
     RunContext run = context("acme");
     onContext(() -> {
-      runs.admitted(run, "run-1");
+      runs.register(run, "run-1", null);
       return writes.send("acme", set("run:{acme}:run-1", "{}"));
     }).compose(v -> hash("acme")).compose(entries -> {
       test.verify(() -> {
@@ -151,9 +151,9 @@ class RedisRunRegistryTest {
     RedisActiveRuns survivorB = new RedisActiveRuns(writes, "node-b", List.of("acme"), () -> Set.of("node-b", "node-c", "node-live"));
     RedisActiveRuns survivorC = new RedisActiveRuns(writes, "node-c", List.of("acme"), () -> Set.of("node-b", "node-c", "node-live"));
     onContext(() -> {
-      departed.admitted(context("acme"), "orphan-1");
-      departed.adopted(context("acme"), "orphan-2", "node-older");
-      return live.admitted(context("acme"), "kept");
+      departed.register(context("acme"), "orphan-1", null);
+      departed.register(context("acme"), "orphan-2", "node-older");
+      return live.register(context("acme"), "kept", null);
     }).compose(v -> onContext(() -> Future.join(
             survivorB.reap((request, runId, traceparent, deadNode) -> adoptedByB.add(runId + "<-" + deadNode)),
             survivorC.reap((request, runId, traceparent, deadNode) -> adoptedByC.add(runId + "<-" + deadNode)))))
