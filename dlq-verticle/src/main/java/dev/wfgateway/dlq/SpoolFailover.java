@@ -3,7 +3,6 @@ package dev.wfgateway.dlq;
 import dev.wfgateway.common.messages.DlqEntry;
 import dev.wfgateway.common.resilience.DependencyBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -47,11 +46,8 @@ final class SpoolFailover {
     this.redis = redis;
     this.spool = spool;
     this.redisUpChanged = redisUpChanged;
-    CircuitBreakerOptions options = new CircuitBreakerOptions()
-        .setMaxFailures(1)
-        .setTimeout(-1) // every Redis command carries the command timeout already
-        .setResetTimeout(probeInterval.toMillis());
-    this.breaker = new DependencyBreaker(vertx, DEPENDENCY, options, registry, this::transitioned);
+    this.breaker = new DependencyBreaker(vertx, DEPENDENCY, DependencyBreaker.failoverOptions(probeInterval), registry,
+        this::transitioned);
     breaker.breaker().<Object>failurePolicy(this::redisFailed);
   }
 

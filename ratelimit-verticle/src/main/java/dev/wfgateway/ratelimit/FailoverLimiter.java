@@ -5,7 +5,6 @@ import dev.wfgateway.common.messages.RateLimitDecision;
 import dev.wfgateway.common.messages.RateLimitRequest;
 import dev.wfgateway.common.resilience.DependencyBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
@@ -40,11 +39,8 @@ final class FailoverLimiter implements SlidingWindowLimiter {
     this.redis = redis;
     this.local = local;
     this.modeChanged = modeChanged;
-    CircuitBreakerOptions options = new CircuitBreakerOptions()
-        .setMaxFailures(1)
-        .setTimeout(-1) // every Redis call carries the command timeout already
-        .setResetTimeout(probeInterval.toMillis());
-    this.breaker = new DependencyBreaker(vertx, DEPENDENCY, options, registry, this::transitioned);
+    this.breaker = new DependencyBreaker(vertx, DEPENDENCY, DependencyBreaker.failoverOptions(probeInterval), registry,
+        this::transitioned);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -31,6 +32,14 @@ public final class DependencyBreaker {
   private final Gauge gauge;
 
   /** {@code options}' notification address is cleared. */
+  /**
+   * Options for a dependency the caller fails over from: open on the first failure, no timeout of
+   * the breaker's own (each call carries its command timeout), half open every {@code probeInterval}.
+   */
+  public static CircuitBreakerOptions failoverOptions(Duration probeInterval) {
+    return new CircuitBreakerOptions().setMaxFailures(1).setTimeout(-1).setResetTimeout(probeInterval.toMillis());
+  }
+
   public DependencyBreaker(Vertx vertx, String dependency, CircuitBreakerOptions options, MeterRegistry registry) {
     this(vertx, dependency, options, registry, state -> { });
   }

@@ -21,12 +21,13 @@ public final class MessageCodecs {
   private MessageCodecs() {
   }
 
-  /** Registers what is not registered yet: every verticle calls this, the first one of a node registers. */
+  /**
+   * Registers what is not registered yet: every verticle calls this, and whichever registers a
+   * codec first wins (a second registration is refused by the bus and ignored here).
+   */
   public static void register(EventBus bus) {
-    synchronized (bus) {
-      for (RecordCodec<?> codec : ALL) {
-        registerOne(bus, codec);
-      }
+    for (RecordCodec<?> codec : ALL) {
+      registerOne(bus, codec);
     }
   }
 

@@ -18,7 +18,6 @@ public interface RateLimitService {
   /** Serves {@code service} at the contract address and at this node's own address. */
   static List<MessageConsumer<Object>> bind(EventBus bus, String nodeId, RateLimitService service) {
     MessageCodecs.register(bus);
-    return List.of(CHECK.serve(bus, CHECK.address(), (request, headers) -> service.check(request)),
-        CHECK.serve(bus, Addresses.onNode(CHECK.address(), nodeId), (request, headers) -> service.check(request)));
+    return CHECK.serveWithNodeAddress(bus, nodeId, (request, headers) -> service.check(request));
   }
 }

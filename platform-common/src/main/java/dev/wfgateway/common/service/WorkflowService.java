@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,10 +38,9 @@ public interface WorkflowService {
     MessageCodecs.register(bus);
     Endpoint.Handler<SubmitRunRequest, SubmittedRun> submit = service::submit;
     Endpoint.Handler<RunStatusRequest, RunRecord> status = (request, headers) -> service.status(request);
-    return List.of(SUBMIT.serve(bus, SUBMIT.address(), submit),
-        SUBMIT.serve(bus, Addresses.onNode(SUBMIT.address(), nodeId), submit),
-        STATUS.serve(bus, STATUS.address(), status),
-        STATUS.serve(bus, Addresses.onNode(STATUS.address(), nodeId), status));
+    List<MessageConsumer<Object>> consumers = new ArrayList<>(SUBMIT.serveWithNodeAddress(bus, nodeId, submit));
+    consumers.addAll(STATUS.serveWithNodeAddress(bus, nodeId, status));
+    return consumers;
   }
 
   /** A JSON sender gets the run record, and a replay is flagged in a header. */
