@@ -1,6 +1,6 @@
 package dev.wfgateway.workflow;
 
-import dev.wfgateway.common.config.StepDefinition;
+import dev.wfgateway.common.config.StepTarget;
 import dev.wfgateway.common.messages.DlqReason;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -20,14 +20,14 @@ final class BreakingStepInvoker implements StepInvoker {
   }
 
   @Override
-  public Future<JsonObject> invoke(StepDefinition step, StepCall call) {
-    FailureRateBreaker breaker = breakers.forStep(step, call.tenant());
+  public Future<JsonObject> invoke(StepTarget target, StepCall call) {
+    FailureRateBreaker breaker = breakers.forTarget(target, call.tenant());
     long start = breakers.now();
     if (!breaker.tryAcquire(start)) {
       return Future.failedFuture(StepFailure.notCalled("circuit_open", "circuit breaker '" + breaker.name()
           + "' is open for this tenant; the step was not called", true, DlqReason.CIRCUIT_OPEN));
     }
-    return delegate.invoke(step, call).andThen(ar -> {
+    return delegate.invoke(target, call).andThen(ar -> {
       boolean downstreamFault = ar.failed() && (!(ar.cause() instanceof StepFailure sf) || sf.retryable());
       breaker.onResult(!downstreamFault, breakers.now() - start, breakers.now());
     });

@@ -3,7 +3,7 @@ package dev.wfgateway.workflow;
 import dev.wfgateway.common.Addresses;
 import dev.wfgateway.common.MetricNames;
 import dev.wfgateway.common.config.PlatformConfig;
-import dev.wfgateway.common.config.StepDefinition;
+import dev.wfgateway.common.config.StepTarget;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -34,7 +34,7 @@ final class CircuitBreakers {
   }
 
   private final Vertx vertx;
-  private final PlatformConfig config;
+  private PlatformConfig config;
   private final MeterRegistry registry;
   private final LongSupplier clock;
   private final Map<Key, FailureRateBreaker> breakers = new TreeMap<>();
@@ -46,9 +46,9 @@ final class CircuitBreakers {
     this.clock = clock;
   }
 
-  FailureRateBreaker forStep(StepDefinition step, String tenant) {
-    return breakers.computeIfAbsent(new Key(step.circuitBreaker(), tenant), key -> {
-      FailureRateBreaker breaker = new FailureRateBreaker(config.breakerFor(step), b -> publish(key, b));
+  FailureRateBreaker forTarget(StepTarget target, String tenant) {
+    return breakers.computeIfAbsent(new Key(target.circuitBreaker(), tenant), key -> {
+      FailureRateBreaker breaker = new FailureRateBreaker(config.breakerFor(target), b -> publish(key, b));
       // Gauges only peek: a scrape never moves a breaker nor publishes from the scraping thread.
       Gauge.builder(MetricNames.CIRCUIT_STATE, breaker, b -> b.peekState(clock.getAsLong()).metricValue)
           .description("Circuit breaker state on this node: 0 closed, 1 open, 2 half open")
@@ -58,6 +58,11 @@ final class CircuitBreakers {
           .tags("name", key.name(), "tenant", key.tenant()).register(registry);
       return breaker;
     });
+  }
+
+  /** Breakers created from now on follow {@code next}'s policies; those that exist keep theirs and their state. */
+  void configure(PlatformConfig next) {
+    config = next;
   }
 
   JsonArray describe() {

@@ -1,6 +1,6 @@
 package dev.wfgateway.workflow;
 
-import dev.wfgateway.common.config.StepDefinition;
+import dev.wfgateway.common.config.StepTarget;
 import dev.wfgateway.common.json.JsonRejected;
 import dev.wfgateway.common.json.StrictJson;
 import io.vertx.core.Future;
@@ -19,10 +19,10 @@ final class EventBusStepInvoker implements StepInvoker {
   }
 
   @Override
-  public Future<JsonObject> invoke(StepDefinition step, StepCall call) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(step.eventbus().timeout().toMillis());
+  public Future<JsonObject> invoke(StepTarget target, StepCall call) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(target.eventbus().timeout().toMillis());
     call.headers().forEach(options::addHeader);
-    return vertx.eventBus().<Object>request(step.eventbus().address(), call.payload(), options)
+    return vertx.eventBus().<Object>request(target.eventbus().address(), call.payload(), options)
         .transform(ar -> ar.succeeded() ? asJson(ar.result()) : Future.failedFuture(classify(ar.cause())));
   }
 

@@ -1,6 +1,6 @@
 package dev.wfgateway.workflow;
 
-import dev.wfgateway.common.config.StepDefinition;
+import dev.wfgateway.common.config.StepTarget;
 import dev.wfgateway.common.json.JsonRejected;
 import dev.wfgateway.common.json.StrictJson;
 import io.vertx.core.Future;
@@ -21,13 +21,13 @@ final class HttpStepInvoker implements StepInvoker {
   }
 
   @Override
-  public Future<JsonObject> invoke(StepDefinition step, StepCall call) {
-    StepDefinition.HttpTarget target = step.http();
-    var request = client.requestAbs(HttpMethod.valueOf(target.method()), target.url())
-        .timeout(target.timeout().toMillis())
+  public Future<JsonObject> invoke(StepTarget target, StepCall call) {
+    StepTarget.HttpTarget http = target.http();
+    var request = client.requestAbs(HttpMethod.valueOf(http.method()), http.url())
+        .timeout(http.timeout().toMillis())
         .putHeader("content-type", "application/json")
         .putHeader("accept", "application/json");
-    target.headers().forEach(request::putHeader);
+    http.headers().forEach(request::putHeader);
     call.headers().forEach(request::putHeader);
     return request.sendBuffer(Buffer.buffer(call.payload().encode()))
         .transform(ar -> ar.succeeded() ? answer(ar.result())

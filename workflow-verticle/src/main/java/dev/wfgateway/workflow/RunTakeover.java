@@ -44,13 +44,14 @@ final class RunTakeover {
 
   /** Takes over a run whose node left the cluster, as its run record says ({@link OrphanAction}). */
   void adoptOrphan(SubmitRunRequest request, String runId, String traceparent, String deadNode) {
-    RunContext context = engine.contextOf(request, traceparent);
-    if (context == null) {
-      return;
-    }
-    store.find(request.tenant(), runId).onComplete(found -> takeOver(context, runId, found.succeeded(),
-        found.succeeded() ? found.result() : null, deadNode, "node " + deadNode + " left the cluster",
-        "adopting run " + runId + " of departed node " + deadNode));
+    store.find(request.tenant(), runId).onComplete(found -> {
+      RunRecord record = found.succeeded() ? found.result() : null;
+      RunContext context = engine.contextOf(request, traceparent, record == null ? null : record.definitionVersion());
+      if (context != null) {
+        takeOver(context, runId, found.succeeded(), record, deadNode, "node " + deadNode + " left the cluster",
+            "adopting run " + runId + " of departed node " + deadNode);
+      }
+    });
   }
 
   /**
@@ -60,7 +61,7 @@ final class RunTakeover {
   void recover(List<JournaledRun> runs) {
     for (JournaledRun run : runs) {
       RunRecord record = run.run();
-      RunContext context = engine.contextOf(run.restartRequest(), null);
+      RunContext context = engine.contextOf(run.restartRequest(), null, record.definitionVersion());
       if (context == null) {
         LOG.warning(() -> "run " + record.runId() + " from the run journal: workflow " + record.workflow()
             + " is no longer configured for tenant " + record.tenant() + "; recorded as failed");
@@ -84,7 +85,8 @@ final class RunTakeover {
     OrphanAction action = OrphanAction.of(readable, record == null ? null : record.status());
     LOG.info(() -> logPrefix + ": " + action.description);
     RunRecord orphan = record != null ? record
-        : RunRecord.queued(runId, request.tenant(), request.workflow(), request.input(), clock.instant().toString());
+        : RunRecord.queued(runId, request.tenant(), request.workflow(),
+            context.definition().version(), request.input(), clock.instant().toString());
     switch (action) {
       case RESTART -> restart(context, runId, fromNode, record != null).onFailure(e -> {
         if (!ProblemException.is(e, ProblemType.RUN_ID_TAKEN)) {

@@ -5,7 +5,6 @@ import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
 import dev.wfgateway.common.config.PlatformConfig;
-import dev.wfgateway.common.config.TenantConfig;
 import dev.wfgateway.common.config.WorkflowDefinition;
 import dev.wfgateway.common.json.JsonRejected;
 import dev.wfgateway.common.json.StrictJson;
@@ -34,7 +33,7 @@ final class WorkflowEngine {
   private final PlatformConfig config;
   private final RunStore store;
   private final RunExecutor executor;
-  private final InputValidator validator;
+  private final WorkflowCatalog catalog;
   private final IdempotentSubmits idempotentSubmits;
   private final ActiveRuns activeRuns;
   private final WorkflowMetrics metrics;
@@ -47,7 +46,7 @@ final class WorkflowEngine {
   private boolean draining;
 
   WorkflowEngine(Timers timers, Clock clock, PlatformConfig config, RunStore store, IdempotencyStore idempotency,
-      RunExecutor executor, InputValidator validator, WorkflowMetrics metrics, ActiveRuns activeRuns) {
+      RunExecutor executor, WorkflowCatalog catalog, WorkflowMetrics metrics, ActiveRuns activeRuns) {
     this.idempotentSubmits = new IdempotentSubmits(idempotency, config.runs().idempotencyRetention());
     this.activeRuns = activeRuns;
     this.timers = timers;
@@ -55,7 +54,7 @@ final class WorkflowEngine {
     this.config = config;
     this.store = store;
     this.executor = executor;
-    this.validator = validator;
+    this.catalog = catalog;
     this.metrics = metrics;
   }
 
@@ -102,9 +101,9 @@ final class WorkflowEngine {
     WorkflowDefinition definition;
     String lockKey;
     try {
-      definition = definitionFor(request.tenant(), request.workflow());
+      definition = catalog.definitionFor(request.tenant(), request.workflow());
       holdToLimits(request.input());
-      validator.validate(definition.name(), request.input());
+      catalog.validate(definition, request.input());
       lockKey = lockKey(definition, request.input());
     } catch (ProblemException e) {
       return Future.failedFuture(e);
@@ -148,7 +147,8 @@ final class WorkflowEngine {
       return Future.failedFuture(slot.cause());
     }
     String now = clock.instant().toString();
-    RunRecord queued = RunRecord.queued(runId, request.tenant(), context.definition().name(), request.input(), now);
+    RunRecord queued = RunRecord.queued(runId, request.tenant(), context.definition().name(),
+        context.definition().version(), request.input(), now);
     // A sync run that starts at once, with no lock to wait for, is recorded running from the first
     // write: one round trip fewer, and nobody can read its queued record before it starts anyway.
     boolean startsNow = !request.async() && !restart && slot.succeeded() && context.lockKey() == null;
@@ -193,12 +193,15 @@ final class WorkflowEngine {
   }
 
   /**
-   * The run's context, or null when the configuration no longer allows it (the submit was
-   * validated when it came in); for runs taken over ({@link RunTakeover}).
+   * The context of a run taken over ({@link RunTakeover}), on its recorded definition version when
+   * this node knows it, else on the current one; null when the configuration no longer allows the
+   * run (the submit was validated when it came in).
    */
-  RunContext contextOf(SubmitRunRequest request, String traceparent) {
+  RunContext contextOf(SubmitRunRequest request, String traceparent, String definitionVersion) {
     try {
-      WorkflowDefinition definition = definitionFor(request.tenant(), request.workflow());
+      WorkflowDefinition current = catalog.definitionFor(request.tenant(), request.workflow());
+      WorkflowDefinition recorded = catalog.version(request.workflow(), definitionVersion);
+      WorkflowDefinition definition = recorded != null ? recorded : current;
       return new RunContext(request, definition, lockKey(definition, request.input()), traceparent);
     } catch (ProblemException e) {
       return null;
@@ -229,15 +232,6 @@ final class WorkflowEngine {
       return Future.succeededFuture();
     }
     return timers.delay(DRAIN_POLL_MILLIS).compose(v -> waitForRuns(deadline));
-  }
-
-  private WorkflowDefinition definitionFor(String tenantName, String workflow) {
-    TenantConfig tenant = config.tenants().get(tenantName);
-    WorkflowDefinition definition = config.workflows().get(workflow);
-    if (tenant == null || definition == null || !tenant.mayRun(workflow)) {
-      throw new ProblemException(ProblemType.NOT_FOUND.problem("No workflow named '" + workflow + "'"));
-    }
-    return definition;
   }
 
   private static String lockKey(WorkflowDefinition definition, JsonObject input) {

@@ -5,6 +5,7 @@ import dev.wfgateway.common.Headers;
 import dev.wfgateway.common.NodeStatus;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
+import dev.wfgateway.common.config.ConfigException;
 import dev.wfgateway.common.config.PlatformConfig;
 import dev.wfgateway.common.journal.JsonLinesJournal;
 import dev.wfgateway.common.messages.RunStatusRequest;
@@ -35,6 +36,12 @@ import java.util.List;
  * per node: tenant bulkheads are per instance, so one instance makes them per node.
  */
 public final class WorkflowVerticle extends VerticleBase {
+  /**
+   * Node-local address on which the launcher hands a reloaded configuration (JSON) to the workflow
+   * engine: new runs take the definitions in it, runs in progress keep theirs. Replies when the
+   * definitions are in use, or fails (400, every problem named) and keeps the previous ones.
+   */
+  public static final String RELOAD_DEFINITIONS = "platform.workflow.reload-definitions";
   /** How often a node looks for runs of departed nodes to adopt. */
   private static final long REAP_INTERVAL_MILLIS = 2_000;
   /** How often the run store is probed for the readiness check. */
@@ -88,8 +95,8 @@ public final class WorkflowVerticle extends VerticleBase {
     StepInvoker eventBusSteps = new EventBusStepInvoker(vertx);
     StepInvoker httpSteps = new HttpStepInvoker(webClient);
     breakers = new CircuitBreakers(vertx, config, registry, System::nanoTime);
-    StepInvoker steps = new BreakingStepInvoker((step, call) -> step.eventbus() != null
-        ? eventBusSteps.invoke(step, call) : httpSteps.invoke(step, call), breakers);
+    StepInvoker steps = new BreakingStepInvoker((target, call) -> target.eventbus() != null
+        ? eventBusSteps.invoke(target, call) : httpSteps.invoke(target, call), breakers);
     boolean clustered = vertx.isClustered();
     ActiveRuns activeRuns = !clustered ? ActiveRuns.NONE
         : redisWrites != null ? new RedisActiveRuns(redisWrites, NodeStatus.nodeId(vertx), config.tenants().keySet(),
@@ -98,8 +105,8 @@ public final class WorkflowVerticle extends VerticleBase {
     deadLetters = new DeadLetterSender(vertx, registry);
     RunExecutor executor = new RunExecutor(vertx, timers, clock, store, locks, steps, deadLetters, metrics,
         config.runs().retention(), activeRuns);
-    engine = new WorkflowEngine(timers, clock, config, store, idempotency, executor,
-        new InputValidator(config.workflows()), metrics, activeRuns);
+    WorkflowCatalog catalog = new WorkflowCatalog(config);
+    engine = new WorkflowEngine(timers, clock, config, store, idempotency, executor, catalog, metrics, activeRuns);
     RunTakeover takeover = new RunTakeover(engine, store, executor, timers, clock, config.runs().retention());
     if (clustered) {
       reaperTimer = vertx.setPeriodic(REAP_INTERVAL_MILLIS, id -> activeRuns.reap(takeover::adoptOrphan));
@@ -123,6 +130,8 @@ public final class WorkflowVerticle extends VerticleBase {
       }
     }).forEach(consumer -> registered.add(consumer.completion()));
     return unfinished.compose(runs -> Future.all(registered).compose(v -> Future.all(List.of(
+        vertx.eventBus().<JsonObject>localConsumer(RELOAD_DEFINITIONS, message -> reload(catalog, message))
+            .completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_READY,
             message -> message.reply(health.describe().put("draining", engine.draining()))).completion(),
         vertx.eventBus().<Object>consumer(Addresses.WORKFLOW_BREAKERS + "." + NodeStatus.nodeId(vertx),
@@ -132,6 +141,19 @@ public final class WorkflowVerticle extends VerticleBase {
             message -> breakers.reset(message.body().getString("name"), message.body().getString("tenant")))
             .completion())))
         .onSuccess(v -> takeover.recover(runs)));
+  }
+
+  private void reload(WorkflowCatalog catalog, Message<JsonObject> message) {
+    PlatformConfig next;
+    try {
+      next = PlatformConfig.fromJson(message.body());
+    } catch (ConfigException e) {
+      message.fail(400, e.getMessage());
+      return;
+    }
+    catalog.replace(next);
+    breakers.configure(next);
+    message.reply(null);
   }
 
   private Future<SubmittedRun> submit(SubmitRunRequest request, MultiMap headers) {

@@ -63,7 +63,7 @@ class CircuitBreakersTest {
   }
 
   private void fail(String tenant, int calls) {
-    FailureRateBreaker breaker = breakers.forStep(step, tenant);
+    FailureRateBreaker breaker = breakers.forTarget(step.target(), tenant);
     for (int i = 0; i < calls; i++) {
       assertThat(breaker.tryAcquire(now)).as("%s's call %d let through", tenant, i).isTrue();
       breaker.onResult(false, MS, now);
@@ -96,8 +96,8 @@ class CircuitBreakersTest {
   void aTenantsFailuresOpenItsOwnBreakerOnly(VertxTestContext test) {
     fail("globex", 4);
 
-    assertThat(breakers.forStep(step, "globex").tryAcquire(now)).as("globex refused").isFalse();
-    assertThat(breakers.forStep(step, "acme").tryAcquire(now)).as("acme still called").isTrue();
+    assertThat(breakers.forTarget(step.target(), "globex").tryAcquire(now)).as("globex refused").isFalse();
+    assertThat(breakers.forTarget(step.target(), "acme").tryAcquire(now)).as("acme still called").isTrue();
     Map<String, JsonObject> byTenant = described();
     assertThat(byTenant.get("globex").getString("state")).isEqualTo("open");
     assertThat(byTenant.get("acme").getString("state")).isEqualTo("closed");
@@ -151,7 +151,7 @@ class CircuitBreakersTest {
       return eventsSoFar();
     }).compose(afterReading -> {
       assertThat(afterReading).as("reading published nothing").isEmpty();
-      assertThat(breakers.forStep(step, "globex").tryAcquire(now)).as("the probe").isTrue();
+      assertThat(breakers.forTarget(step.target(), "globex").tryAcquire(now)).as("the probe").isTrue();
       return eventsSoFar();
     }).onComplete(test.succeeding(probing -> test.verify(() -> {
       assertThat(probing).extracting(e -> e.getString("state")).containsExactly("half_open");

@@ -61,7 +61,7 @@ class DeadLetterSenderTest {
 
   private static DlqEntry entry(String runId) {
     return new DlqEntry(null, "acme", "echo", runId, new JsonObject().put("n", runId), DlqReason.STEP_FAILED,
-        new FailureInfo("http_status", "step answered 503", "call"), 3, "2026-12-01T00:00:00Z",
+        new FailureInfo("http_status", "step answered 503", "call"), List.of(), 3, "2026-12-01T00:00:00Z",
         "2026-12-01T00:00:01Z", RunSource.HTTP, "req-" + runId, 0);
   }
 

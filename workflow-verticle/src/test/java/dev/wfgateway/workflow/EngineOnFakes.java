@@ -64,7 +64,7 @@ final class EngineOnFakes {
     this.executor = new RunExecutor(vertx, time, time, store, locks, steps, deadLetterSender, metrics,
         config.runs().retention(), activeRuns);
     this.engine = new WorkflowEngine(time, time, config, store, idempotency, executor,
-        new InputValidator(config.workflows()), metrics, activeRuns);
+        new WorkflowCatalog(config), metrics, activeRuns);
     this.takeover = new RunTakeover(engine, store, executor, time, time, config.runs().retention());
   }
 

@@ -58,7 +58,7 @@ class RunExecutorTest {
 
   private Future<RunOutcome> execute(String workflow, JsonObject input, boolean async) {
     SubmitRunRequest request = EngineOnFakes.request("acme", workflow, input, async);
-    RunRecord queued = RunRecord.queued(RUN, "acme", workflow, input, ManualTime.START.toString());
+    RunRecord queued = RunRecord.queued(RUN, "acme", workflow, null, input, ManualTime.START.toString());
     return node.executor.execute(node.contextOf(request, input.getString("orderId")), queued);
   }
 

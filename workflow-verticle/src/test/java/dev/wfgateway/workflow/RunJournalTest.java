@@ -97,7 +97,7 @@ class RunJournalTest {
   }
 
   private static RunRecord queued(String runId) {
-    return RunRecord.queued(runId, "acme", "echo", new JsonObject().put("n", runId), "2026-01-01T00:00:00Z");
+    return RunRecord.queued(runId, "acme", "echo", null, new JsonObject().put("n", runId), "2026-01-01T00:00:00Z");
   }
 
   private static SubmitRunRequest request(String runId) {
@@ -294,7 +294,7 @@ class RunJournalTest {
 
     String otherOrder = new JsonObject().put("run", failed.toJson()).put("expiresAt", 5).encode();
     assertThat(RunLine.READER.read(otherOrder, 0, otherOrder.length()).runJson()).isEqualTo(json(failed));
-    String escaped = JournaledRun.line(5, null, json(RunRecord.queued("x", "ac\"me", "echo", new JsonObject(), "t")));
+    String escaped = JournaledRun.line(5, null, json(RunRecord.queued("x", "ac\"me", "echo", null, new JsonObject(), "t")));
     assertThat(RunLine.READER.read(escaped, 0, escaped.length()).key()).isEqualTo("ac\"me:x");
 
     assertThat(RunLine.READER.read("{\"expiresAt\":1,\"run\":{\"runId\":\"x\"}}")).isNull();

@@ -61,7 +61,7 @@ class RunRecoveryTest {
   }
 
   private static RunRecord queued(String runId) {
-    return RunRecord.queued(runId, "acme", "echo", new JsonObject().put("id", runId), AT);
+    return RunRecord.queued(runId, "acme", "echo", null, new JsonObject().put("id", runId), AT);
   }
 
   private static SubmitRunRequest request(String runId) {
@@ -74,7 +74,7 @@ class RunRecoveryTest {
     RunJournal crashed = new RunJournal(new JsonLinesJournal(vertx,
         Path.of(config.getJsonObject("runs").getString("journalDir"))), Clock.systemUTC());
     RunRecord running = queued("was-running").started(AT, 1, null)
-        .withStep(new StepRecord("score", "succeeded", 1, 3, null));
+        .withStep(new StepRecord("score", null, "succeeded", 1, 3, null, null));
     return WorkflowFixture.onContext(vertx.getOrCreateContext(), () -> Future.all(List.of(
             crashed.append(queued("was-queued").toJson().encode(), request("was-queued"), HOUR),
             crashed.append(queued("was-running").toJson().encode(), request("was-running"), HOUR),

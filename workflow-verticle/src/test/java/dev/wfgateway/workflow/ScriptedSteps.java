@@ -1,6 +1,6 @@
 package dev.wfgateway.workflow;
 
-import dev.wfgateway.common.config.StepDefinition;
+import dev.wfgateway.common.config.StepTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +17,8 @@ import java.util.function.Supplier;
  * answers {@code {"from": <step>}}. Every attempt is kept with the instant it was made.
  */
 final class ScriptedSteps implements StepInvoker {
+  /** Appended to a step's name for the script and the attempts of its compensation. */
+  static final String COMPENSATION = "/compensate";
   record Attempt(String step, long atMillis, StepCall call) {
   }
 
@@ -56,9 +58,10 @@ final class ScriptedSteps implements StepInvoker {
   }
 
   @Override
-  public Future<JsonObject> invoke(StepDefinition step, StepCall call) {
-    attempts.add(new Attempt(step.name(), time.elapsed(), call));
-    Supplier<Future<JsonObject>> next = script(step.name()).pollFirst();
-    return next != null ? next.get() : Future.succeededFuture(new JsonObject().put("from", step.name()));
+  public Future<JsonObject> invoke(StepTarget target, StepCall call) {
+    String step = call.compensation() ? call.step() + COMPENSATION : call.step();
+    attempts.add(new Attempt(step, time.elapsed(), call));
+    Supplier<Future<JsonObject>> next = script(step).pollFirst();
+    return next != null ? next.get() : Future.succeededFuture(new JsonObject().put("from", step));
   }
 }

@@ -314,7 +314,7 @@ class WorkflowEngineTest {
   }
 
   private static RunRecord queuedOrphan() {
-    return RunRecord.queued(ORPHAN, "acme", "echo", new JsonObject().put("n", 1), ManualTime.START.toString());
+    return RunRecord.queued(ORPHAN, "acme", "echo", null, new JsonObject().put("n", 1), ManualTime.START.toString());
   }
 
   private void adoptOrphan() {
@@ -368,7 +368,7 @@ class WorkflowEngineTest {
   @Test
   void anOrphanThatHadBegunIsDeadLetteredNotRepeated(VertxTestContext test) {
     recordOrphan(queuedOrphan().started(ManualTime.START.toString(), 1, null)
-        .withStep(new StepRecord("score", "failed", 1, 3, "timeout")));
+        .withStep(new StepRecord("score", null, "failed", 1, 3, "timeout", null)));
     adoptAndAwaitDeadLetter().onComplete(test.succeeding(entry -> test.verify(() -> {
       assertThat(entry.reason()).isEqualTo(DlqReason.STEP_FAILED);
       assertThat(entry.error().type()).isEqualTo("node_lost");

@@ -1,11 +1,6 @@
 package dev.wfgateway.common.config;
 
-import dev.wfgateway.common.config.StepDefinition.EventBusTarget;
-import dev.wfgateway.common.config.StepDefinition.HttpTarget;
-import dev.wfgateway.common.config.WorkflowDefinition.LockConfig;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.pointer.JsonPointer;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -47,7 +42,6 @@ public record PlatformConfig(
       "admin", List.of(new RatePolicy("admin", 20, Duration.ofSeconds(1))));
   /** How often a node started with {@code --conf} re-reads the file; zero turns that off. */
   public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(10);
-  private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
   public boolean redisBackend() {
     return redis != null;
@@ -74,11 +68,12 @@ public record PlatformConfig(
     Map<String, CircuitBreakerConfig> breakers = new LinkedHashMap<>();
     r.namedSections(json, "circuitBreakers").forEach((name, o) -> breakers.put(name, CircuitBreakerConfig.read(r, name, o)));
     Map<String, WorkflowDefinition> workflows = new LinkedHashMap<>();
+    WorkflowReader workflowReader = new WorkflowReader(r, breakers.keySet());
     r.namedSections(json, "workflows").forEach((name, o) -> {
       if (!NAME.matcher(name).matches()) {
         r.problem("workflows." + name, "workflow names use letters, digits, '.', '_' and '-' (at most 64)");
       }
-      workflows.put(name, readWorkflow(r, name, o, breakers.keySet()));
+      workflows.put(name, workflowReader.read(name, o));
     });
     JsonObject defaults = r.object(json, "tenantDefaults", "tenantDefaults");
     Map<String, List<RatePolicy>> defaultLimits = !r.has(defaults, "rateLimits") ? BUILT_IN_LIMITS
@@ -164,134 +159,9 @@ public record PlatformConfig(
         Map.copyOf(limits), bulkhead, allowed);
   }
 
-  private static WorkflowDefinition readWorkflow(ConfigReader r, String name, JsonObject json, Set<String> breakers) {
-    String p = "workflows." + name;
-    JsonObject schema = null;
-    if (r.has(json, "inputSchema")) {
-      schema = r.entries(json, "inputSchema", p + ".inputSchema");
-    }
-    LockConfig lock = null;
-    if (r.has(json, "lock")) {
-      JsonObject l = r.object(json, "lock", p + ".lock");
-      String key = r.requiredString(l, "key", p + ".lock.key");
-      if (key != null && !validPointer(key)) {
-        r.problem(p + ".lock.key", "'" + key + "' is not a JSON Pointer into the input (example: /eventId)");
-      }
-      lock = new LockConfig(key, r.duration(l, "ttl", p + ".lock.ttl", Duration.ofSeconds(30)),
-          r.duration(l, "wait", p + ".lock.wait", Duration.ofSeconds(5)));
-    }
-    Duration timeout = r.duration(json, "timeout", p + ".timeout", Duration.ofSeconds(30));
-    List<StepDefinition> steps = r.objects(json, "steps", p + ".steps", (o, sp) -> readStep(r, o, sp, breakers));
-    if (steps.isEmpty()) {
-      r.problem(p + ".steps", "a workflow needs at least one step");
-    }
-    Set<String> stepNames = new HashSet<>();
-    for (StepDefinition s : steps) {
-      if (s.name() != null && !stepNames.add(s.name())) {
-        r.problem(p + ".steps", "duplicate step name '" + s.name() + "'");
-      }
-    }
-    return new WorkflowDefinition(name, schema, lock, timeout, steps);
-  }
-
-  private static boolean validPointer(String key) {
-    if (!key.startsWith("/")) {
-      return false;
-    }
-    try {
-      JsonPointer.from(key);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private static StepDefinition readStep(ConfigReader r, JsonObject json, String p, Set<String> breakers) {
-    String name = r.requiredString(json, "name", p + ".name");
-    EventBusTarget eventbus = null;
-    HttpTarget http = null;
-    String defaultBreaker = null;
-    boolean hasEb = r.has(json, "eventbus");
-    boolean hasHttp = r.has(json, "http");
-    if (hasEb == hasHttp) {
-      r.problem(p, "a step needs exactly one of 'eventbus' or 'http'");
-    }
-    if (hasEb) {
-      JsonObject eb = r.object(json, "eventbus", p + ".eventbus");
-      String address = r.requiredString(eb, "address", p + ".eventbus.address");
-      eventbus = new EventBusTarget(address, r.duration(eb, "timeout", p + ".eventbus.timeout", Duration.ofSeconds(5)));
-      defaultBreaker = "eventbus:" + address;
-    } else if (hasHttp) {
-      JsonObject h = r.object(json, "http", p + ".http");
-      String method = r.string(h, "method", p + ".http.method", "POST").toUpperCase(java.util.Locale.ROOT);
-      if (!HTTP_METHODS.contains(method)) {
-        r.problem(p + ".http.method", "must be one of " + HTTP_METHODS);
-      }
-      String url = r.requiredString(h, "url", p + ".http.url");
-      URI uri = null;
-      try {
-        uri = url == null ? null : URI.create(url);
-      } catch (IllegalArgumentException e) {
-        r.problem(p + ".http.url", "is not a URL");
-      }
-      if (uri != null && (uri.getHost() == null || !List.of("http", "https").contains(uri.getScheme()))) {
-        r.problem(p + ".http.url", "must be an absolute http:// or https:// URL");
-      }
-      Map<String, String> headers = new LinkedHashMap<>();
-      r.entries(h, "headers", p + ".http.headers").forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
-      http = new HttpTarget(method, url, Map.copyOf(headers),
-          r.duration(h, "timeout", p + ".http.timeout", Duration.ofSeconds(5)));
-      defaultBreaker = uri == null ? "http" : "http:" + uri.getHost() + ":" + port(uri);
-    }
-    RetryPolicy retry = readRetry(r, json, p + ".retry");
-    String breaker = r.string(json, "circuitBreaker", p + ".circuitBreaker", null);
-    if (breaker != null && !breakers.contains(breaker)) {
-      r.problem(p + ".circuitBreaker", "unknown circuit breaker '" + breaker + "' (define it under circuitBreakers)");
-    }
-    return new StepDefinition(name, eventbus, http, retry, breaker != null ? breaker : defaultBreaker);
-  }
-
-  private static int port(URI uri) {
-    return uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
-  }
-
-  private static RetryPolicy readRetry(ConfigReader r, JsonObject step, String p) {
-    Object value = r.value(step, "retry");
-    if (value == null) {
-      return RetryPolicy.PRESETS.get("standard");
-    }
-    if (value instanceof String preset) {
-      RetryPolicy policy = RetryPolicy.PRESETS.get(preset);
-      if (policy == null) {
-        r.problem(p, "unknown retry preset '" + preset + "' (expected fast, standard, patient, aggressive or none)");
-        return RetryPolicy.PRESETS.get("none");
-      }
-      return policy;
-    }
-    if (!(value instanceof JsonObject)) {
-      r.problem(p, "must be a preset name or {maxAttempts, initialInterval, backoffCoefficient, maximumInterval, jitter}");
-      return RetryPolicy.PRESETS.get("none");
-    }
-    JsonObject o = r.object(step, "retry", p);
-    RetryPolicy.Jitter jitter = RetryPolicy.Jitter.FULL;
-    String jitterText = r.string(o, "jitter", p + ".jitter", "full");
-    try {
-      jitter = RetryPolicy.Jitter.valueOf(jitterText.toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      r.problem(p + ".jitter", "must be full, equal or none");
-    }
-    Duration initial = r.duration(o, "initialInterval", p + ".initialInterval", Duration.ofMillis(200));
-    Duration maximum = r.duration(o, "maximumInterval", p + ".maximumInterval", initial.multipliedBy(100));
-    if (maximum.compareTo(initial) < 0) {
-      r.problem(p + ".maximumInterval", "must not be shorter than initialInterval");
-    }
-    return new RetryPolicy((int) r.number(o, "maxAttempts", p + ".maxAttempts", 3, 1), initial,
-        r.decimal(o, "backoffCoefficient", p + ".backoffCoefficient", 2.0, 1.0, 100.0), maximum, jitter);
-  }
-
   /** The breaker a step uses: its configured settings, or the defaults for a per-target breaker. */
-  public CircuitBreakerConfig breakerFor(StepDefinition step) {
-    CircuitBreakerConfig configured = circuitBreakers.get(step.circuitBreaker());
-    return configured != null ? configured : CircuitBreakerConfig.defaults(step.circuitBreaker());
+  public CircuitBreakerConfig breakerFor(StepTarget target) {
+    CircuitBreakerConfig configured = circuitBreakers.get(target.circuitBreaker());
+    return configured != null ? configured : CircuitBreakerConfig.defaults(target.circuitBreaker());
   }
 }

@@ -1,22 +1,24 @@
 package dev.wfgateway.common.config;
 
-import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 
 /**
- * One step: exactly one of {@code eventbus} and {@code http} is set. {@code circuitBreaker} is the
- * breaker's name: the configured one, or the default per address / host.
+ * One step of a workflow (DESIGN.md section 7b): a call ({@code target}) or a {@code parallel}
+ * group of branches, which are steps of their own and never groups. {@code when}, {@code input} and
+ * {@code compensate} are optional (null); a group has no target, retry or compensation of its own.
  */
-public record StepDefinition(String name, EventBusTarget eventbus, HttpTarget http, RetryPolicy retry,
-    String circuitBreaker) {
+public record StepDefinition(String name, StepTarget target, List<StepDefinition> branches, RetryPolicy retry,
+    StepCondition when, StepInput input, StepTarget compensate) {
 
-  public record EventBusTarget(String address, Duration timeout) {
+  public StepDefinition {
+    branches = branches == null ? List.of() : List.copyOf(branches);
   }
 
-  public record HttpTarget(String method, String url, Map<String, String> headers, Duration timeout) {
+  public static StepDefinition call(String name, StepTarget target, RetryPolicy retry) {
+    return new StepDefinition(name, target, List.of(), retry, null, null, null);
   }
 
-  public Duration timeout() {
-    return eventbus != null ? eventbus.timeout() : http.timeout();
+  public boolean parallel() {
+    return target == null;
   }
 }

@@ -44,8 +44,8 @@ class PlatformConfigTest {
     WorkflowDefinition workflow = config.workflows().get("risk-check");
     assertThat(workflow.lock().key()).isEqualTo("/eventId");
     assertThat(workflow.steps()).extracting(StepDefinition::name).containsExactly("score", "notify");
-    assertThat(workflow.steps().get(0).circuitBreaker()).isEqualTo("risk-score");
-    assertThat(workflow.steps().get(1).circuitBreaker()).isEqualTo("http:127.0.0.1:9000");
+    assertThat(workflow.steps().get(0).target().circuitBreaker()).isEqualTo("risk-score");
+    assertThat(workflow.steps().get(1).target().circuitBreaker()).isEqualTo("http:127.0.0.1:9000");
     assertThat(workflow.steps().get(1).retry().maxAttempts()).isEqualTo(5);
     TenantConfig acme = config.tenants().get("acme");
     assertThat(acme.policiesFor("submit")).containsExactly(new RatePolicy("burst", 20, Duration.ofSeconds(1)));
@@ -67,7 +67,7 @@ class PlatformConfigTest {
         Arguments.of("duplicate step names", (Breaker) c -> steps(c).getJsonObject(1).put("name", "score")
             .remove("http"), "duplicate step name 'score'"),
         Arguments.of("step with two targets", (Breaker) c -> steps(c).getJsonObject(0)
-            .put("http", new JsonObject().put("url", "http://x/")), "exactly one of 'eventbus' or 'http'"),
+            .put("http", new JsonObject().put("url", "http://x/")), "exactly one of 'http', 'eventbus' or 'parallel'"),
         Arguments.of("no steps", (Breaker) c -> workflow(c).put("steps", new JsonArray()), "at least one step"),
         Arguments.of("bad duration", (Breaker) c -> workflow(c).put("timeout", "30 seconds"),
             "workflows.risk-check.timeout: '30 seconds' is not a duration"),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wfgateway.common.service.RecordCodec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The DLQ's message records cross to another node as their contract JSON and arrive the same. */
@@ -31,7 +32,8 @@ class DlqMessagesTest {
   @Test
   void anEntryAndTheIdItWasStoredUnderArriveWhole() {
     DlqEntry entry = new DlqEntry(null, "acme", "payout", "r-1", new JsonObject().put("amount", 42),
-        DlqReason.LOCK_LOST, new FailureInfo("lock_lost", "fence moved", "pay"), 2, "2026-12-01T00:00:00Z",
+        DlqReason.LOCK_LOST, new FailureInfo("lock_lost", "fence moved", "pay"),
+        List.of(new CompensationRecord("reserve", "failed", 3, "HTTP 503")), 2, "2026-12-01T00:00:00Z",
         "2026-12-01T00:00:05Z", RunSource.REDRIVE, "req-1", 1);
 
     assertThat(overTheWire(DlqEntry.CODEC, entry)).isEqualTo(entry);
