@@ -151,7 +151,12 @@ public final class WorkflowVerticle extends VerticleBase {
       message.fail(400, e.getMessage());
       return;
     }
-    catalog.replace(next);
+    try {
+      catalog.replace(next);
+    } catch (RuntimeException e) { // an input schema the validator cannot compile
+      message.fail(400, "invalid configuration: an input schema cannot be used: " + e.getMessage());
+      return;
+    }
     breakers.configure(next);
     message.reply(null);
   }
