@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,8 +20,9 @@ import java.util.Set;
  * as long whichever key (if any) matches. Tenant keys never open admin routes and the admin token
  * never opens tenant routes.
  *
- * <p>{@link #reload} swaps the keys, revocations, expiries and admin token in one assignment; the
- * tenants themselves (limits, bulkheads, workflows) stay those the gateway started with.
+ * <p>{@link #reload} swaps the keys, revocations, expiries, the admin token and each tenant's
+ * configuration (its workflow allow-list is what the gateway reads of it) in one assignment. The set
+ * of tenants stays the one the gateway started with: a tenant that only a reload names is unknown.
  */
 final class Credentials {
   /** The tenant a request acts for, and which of its keys it used (for logs, never the key). */
@@ -35,30 +35,29 @@ final class Credentials {
   private record KeyTable(List<TenantKey> tenantKeys, byte[] adminHash) {
   }
 
-  private final Map<String, TenantConfig> tenants;
+  private final Set<String> tenants;
   private final Clock clock;
   private KeyTable keys;
 
   Credentials(PlatformConfig config, Clock clock) {
-    this.tenants = config.tenants();
+    this.tenants = Set.copyOf(config.tenants().keySet());
     this.clock = clock;
     this.keys = table(config);
   }
 
-  /** Takes the keys of {@code newer} for the tenants this gateway knows; runs on the gateway's event loop. */
+  /** Takes the keys and tenant settings of {@code newer} for the tenants this gateway knows; runs on its event loop. */
   void reload(PlatformConfig newer) {
     keys = table(newer);
   }
 
   private KeyTable table(PlatformConfig config) {
     List<TenantKey> tenantKeys = new ArrayList<>();
-    config.tenants().forEach((name, configured) -> {
-      TenantConfig tenant = tenants.get(name);
-      if (tenant == null) {
+    config.tenants().forEach((name, tenant) -> {
+      if (!tenants.contains(name)) {
         return;
       }
-      Set<String> revoked = configured.revokedKeys();
-      for (ApiKey key : configured.keys()) {
+      Set<String> revoked = tenant.revokedKeys();
+      for (ApiKey key : tenant.keys()) {
         tenantKeys.add(new TenantKey(HexFormat.of().parseHex(key.sha256()), new Caller(tenant, key.id()),
             key.expiresAt(), revoked.contains(key.id())));
       }

@@ -36,9 +36,10 @@ import java.util.logging.Logger;
 public final class GatewayVerticle extends VerticleBase {
   /**
    * Node-local address on which the launcher hands a reloaded configuration (JSON) to the gateway,
-   * which takes the new keys, revocations, expiries and admin token from it and replies when done.
+   * which takes from it the keys, revocations, expiries, admin token, workflow definitions and each
+   * tenant's allow-list, and replies when done (or fails 400, naming every problem, and keeps its own).
    */
-  public static final String RELOAD_KEYS = "platform.gateway.reload-keys";
+  public static final String RELOAD_CONFIG = "platform.gateway.reload-config";
   static final String OPENAPI_PATH = "/openapi.yaml";
   static final String OPENAPI_RESOURCE = "/dev/wfgateway/gateway/openapi.yaml";
   private static final Logger LOG = Logger.getLogger(GatewayVerticle.class.getName());
@@ -62,9 +63,12 @@ public final class GatewayVerticle extends VerticleBase {
     HttpConfig http = config.http();
     Clock clock = Clock.systemUTC();
     Credentials credentials = new Credentials(config, clock);
-    vertx.eventBus().<JsonObject>localConsumer(RELOAD_KEYS, message -> {
+    WorkflowDirectory workflows = new WorkflowDirectory(config);
+    vertx.eventBus().<JsonObject>localConsumer(RELOAD_CONFIG, message -> {
       try {
-        credentials.reload(PlatformConfig.fromJson(message.body()));
+        PlatformConfig newer = PlatformConfig.fromJson(message.body());
+        credentials.reload(newer);
+        workflows.reload(newer);
         message.reply(null);
       } catch (ConfigException e) {
         message.fail(400, e.getMessage());
@@ -83,7 +87,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     return vertx.executeBlocking(GatewayVerticle::openApiDocument)
         .compose(openApi -> {
-          router = routes(config, credentials, clock, openApi);
+          router = routes(config, credentials, workflows, clock, openApi);
           InvalidRequests invalid = new InvalidRequests();
           return vertx.createHttpServer(options).requestHandler(invalid.guarding(router))
               .invalidRequestHandler(invalid::undecodable).listen();
@@ -91,7 +95,8 @@ public final class GatewayVerticle extends VerticleBase {
         .onSuccess(s -> server = s);
   }
 
-  private Router routes(PlatformConfig config, Credentials credentials, Clock clock, Buffer openApi) {
+  private Router routes(PlatformConfig config, Credentials credentials, WorkflowDirectory workflows, Clock clock,
+      Buffer openApi) {
     Router router = Router.router(vertx);
     router.route().handler(this::tagRequest);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
@@ -114,7 +119,7 @@ public final class GatewayVerticle extends VerticleBase {
       router.get("/metrics").handler(admin::authenticate);
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    new TenantApi(config, credentials, services).mount(router);
+    new TenantApi(config, credentials, workflows, services).mount(router);
     admin.mount(router);
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> ProblemResponses.send(ctx, ProblemType.NOT_FOUND.problem("No such route")));

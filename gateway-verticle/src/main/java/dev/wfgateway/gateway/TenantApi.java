@@ -15,6 +15,7 @@ import dev.wfgateway.common.messages.SubmitRunRequest;
 import dev.wfgateway.common.service.RateLimitService;
 import dev.wfgateway.common.service.WorkflowService;
 import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -37,14 +38,23 @@ final class TenantApi {
 
   private final PlatformConfig config;
   private final Credentials credentials;
+  private final WorkflowDirectory workflows;
   private final PlatformServices services;
-  TenantApi(PlatformConfig config, Credentials credentials, PlatformServices services) {
+
+  /** {@code config} is the start-up one, for what a reload does not change (the JSON limits). */
+  TenantApi(PlatformConfig config, Credentials credentials, WorkflowDirectory workflows, PlatformServices services) {
     this.config = config;
     this.credentials = credentials;
+    this.workflows = workflows;
     this.services = services;
   }
 
   void mount(Router router) {
+    router.get("/v1/workflows").handler(this::authenticate).handler(rateLimited(ROUTE_READ))
+        .handler(ctx -> json(ctx, new JsonObject().put("workflows", new JsonArray(
+            workflows.runnableBy(tenant(ctx)).stream().map(WorkflowView::of).toList()))));
+    router.get("/v1/workflows/:workflow").handler(this::authenticate).handler(rateLimited(ROUTE_READ))
+        .handler(ctx -> json(ctx, WorkflowView.of(workflows.runnable(tenant(ctx), ctx.pathParam("workflow")))));
     router.post("/v1/workflows/:workflow/runs").handler(this::authenticate).handler(rateLimited(ROUTE_SUBMIT))
         .handler(this::submitRun);
     router.get("/v1/runs/:runId").handler(this::authenticate).handler(rateLimited(ROUTE_READ))
@@ -83,6 +93,10 @@ final class TenantApi {
             RequestInput.dlqFilter(ctx, tenant(ctx).name(), Set.of()).toJson(), BULK_TIMEOUT, 200));
   }
 
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
   private JsonObject oneEntry(RoutingContext ctx) {
     return new JsonObject().put("tenant", tenant(ctx).name()).put("id", ctx.pathParam("id"));
   }
@@ -90,10 +104,7 @@ final class TenantApi {
   private void submitRun(RoutingContext ctx) {
     TenantConfig tenant = tenant(ctx);
     String workflow = ctx.pathParam("workflow");
-    WorkflowDefinition definition = config.workflows().get(workflow);
-    if (definition == null || !tenant.mayRun(workflow)) {
-      throw new ProblemException(ProblemType.NOT_FOUND.problem("No workflow named '" + workflow + "'"));
-    }
+    WorkflowDefinition definition = workflows.runnable(tenant, workflow);
     boolean async = RequestInput.prefersAsync(ctx);
     SubmitRunRequest request = new SubmitRunRequest(tenant.name(), workflow, RequestInput.runInput(ctx, config.http().maxJsonDepth()),
         RequestInput.idempotencyKey(ctx), async, ctx.get(PlatformServices.REQUEST_ID_KEY), RunSource.HTTP, 0);

@@ -186,18 +186,23 @@ class CredentialsTest {
   }
 
   @Test
-  void aReloadKeepsTheTenantsTheGatewayStartedWithAndIgnoresNewOnes() {
+  void aReloadTakesTheSettingsOfKnownTenantsAndIgnoresNewOnes() {
     Credentials credentials = credentials(platform());
-    var started = credentials.tenant("Bearer " + GLOBEX).tenant();
+    assertThat(credentials.tenant("Bearer " + GLOBEX).tenant().mayRun("audit")).as("before: every workflow").isTrue();
     JsonObject newer = platform();
-    newer.getJsonObject("tenants").getJsonObject("globex")
-        .put("bulkhead", new JsonObject().put("maxConcurrent", 1).put("maxQueued", 1));
+    JsonObject step = new JsonObject().put("name", "only").put("eventbus", new JsonObject().put("address", "a"));
+    newer.put("workflows", new JsonObject()
+        .put("orders", new JsonObject().put("steps", new JsonArray().add(step)))
+        .put("audit", new JsonObject().put("steps", new JsonArray().add(step))));
+    newer.getJsonObject("tenants").getJsonObject("globex").put("workflows", new JsonArray().add("orders"));
     newer.getJsonObject("tenants").put("initech", new JsonObject()
         .put("keys", new JsonArray().add(key("main", "initech-secret"))));
 
     credentials.reload(PlatformConfig.fromJson(newer));
 
-    assertThat(credentials.tenant("Bearer " + GLOBEX).tenant()).isSameAs(started);
+    var globex = credentials.tenant("Bearer " + GLOBEX).tenant();
+    assertThat(globex.mayRun("orders")).isTrue();
+    assertThat(globex.mayRun("audit")).as("after: its new allow-list").isFalse();
     assertUnauthorized(refusal(() -> credentials.tenant("Bearer initech-secret")), "Unknown API key");
   }
 }

@@ -42,7 +42,7 @@ class GatewayAccessTest extends DeployedGateway {
   private static final PolicyState BURST_GONE = new PolicyState("burst", 20, 1, 0, 1);
   private static final PolicyState SUSTAINED = new PolicyState("sustained", 1000, 900, 500, 300);
   private static final JsonObject RUN = RunRecord
-      .queued("r1", "acme", "orders", new JsonObject(), "2026-12-01T10:00:00Z").toJson().put("status", "succeeded");
+      .queued("r1", "acme", "orders", "v1", new JsonObject(), "2026-12-01T10:00:00Z").toJson().put("status", "succeeded");
 
   private static JsonObject decision(boolean allowed, Long retryAfter, PolicyState... policies) {
     return new RateLimitDecision(allowed, List.of(policies), retryAfter, RateLimitDecision.MODE_REDIS).toJson();
@@ -257,12 +257,12 @@ class GatewayAccessTest extends DeployedGateway {
     reloaded.getJsonObject("tenants").getJsonObject("acme").put("keys", new JsonArray()
         .add(new JsonObject().put("id", "next").put("sha256", Sha256.hex("acme-next-secret"))));
     allowingLimiterAndStatus()
-        .compose(fakes -> vertx.eventBus().request(GatewayVerticle.RELOAD_KEYS, reloaded))
+        .compose(fakes -> vertx.eventBus().request(GatewayVerticle.RELOAD_CONFIG, reloaded))
         .compose(ack -> asAcme(HttpMethod.GET, "/v1/runs/r1").send())
         .compose(old -> client.request(HttpMethod.GET, "/v1/runs/r1")
             .putHeader("Authorization", "Bearer acme-next-secret").send()
             .map(next -> new int[] {old.statusCode(), next.statusCode()}))
-        .compose(statuses -> vertx.eventBus().request(GatewayVerticle.RELOAD_KEYS, GatewayFixtures.platformConfig())
+        .compose(statuses -> vertx.eventBus().request(GatewayVerticle.RELOAD_CONFIG, GatewayFixtures.platformConfig())
             .map(statuses))
         .onComplete(then(test, statuses -> assertThat(statuses).containsExactly(401, 200)));
   }
@@ -271,7 +271,7 @@ class GatewayAccessTest extends DeployedGateway {
   void anInvalidReloadIsRefusedWith400AndTheKeysStay(VertxTestContext test) {
     JsonObject invalid = GatewayFixtures.platformConfig().put("admin", new JsonObject().put("tokenSha256", "not-hex"));
     allowingLimiterAndStatus()
-        .compose(fakes -> vertx.eventBus().request(GatewayVerticle.RELOAD_KEYS, invalid))
+        .compose(fakes -> vertx.eventBus().request(GatewayVerticle.RELOAD_CONFIG, invalid))
         .onComplete(test.failing(failure -> test.verify(() -> {
           assertThat(failure).isInstanceOf(ReplyException.class);
           assertThat(((ReplyException) failure).failureCode()).isEqualTo(400);

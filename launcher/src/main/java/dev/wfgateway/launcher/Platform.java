@@ -142,7 +142,7 @@ public final class Platform {
     if (gateway == null) {
       return Future.succeededFuture();
     }
-    return vertx.eventBus().request(GatewayVerticle.RELOAD_KEYS, json, new DeliveryOptions().setLocalOnly(true))
+    return vertx.eventBus().request(GatewayVerticle.RELOAD_CONFIG, json, new DeliveryOptions().setLocalOnly(true))
         .<Void>mapEmpty()
         .onSuccess(v -> LOG.info("configuration reloaded: tenant keys and admin token updated"));
   }
