@@ -23,7 +23,8 @@ import java.util.logging.Logger;
 /**
  * {@code java -jar platform.jar [--conf FILE] [--verticles gateway,workflow] [--cluster]}.
  * Starts one node; SIGTERM stops it cleanly. With {@code --conf}, the file is re-read every
- * {@code reload.interval} to pick up new, revoked and expiring keys without a restart.
+ * {@code reload.interval} to pick up keys, the admin token, workflow definitions, tenants' workflow
+ * lists and circuit breakers without a restart ({@link ConfigReload}).
  */
 public final class Main {
   private static final Logger LOG = Logger.getLogger(Main.class.getName());

@@ -114,49 +114,43 @@ public final class Platform {
   }
 
   /**
-   * Applies what a reload covers: tenant keys, revocations and expiries, and the admin token,
-   * handed to this node's gateway, which swaps them at once. An invalid configuration is logged and
-   * ignored (the old keys stay); adding or removing tenants needs a restart and is refused; any
-   * other change is logged as needing a restart and otherwise ignored.
+   * Applies what a reload covers ({@link ConfigReload}): keys, revocations, expiries, the admin
+   * token, workflow definitions, tenants' allow-lists and circuit-breaker policies, handed to this
+   * node's workflow verticle (new runs take the new definitions, runs in progress keep theirs), then
+   * to its gateway. A configuration with any problem is refused whole, every problem logged, and
+   * what runs stays; so is one that adds or removes tenants. Other changes are logged as needing a
+   * restart and otherwise ignored.
    */
   public Future<Void> reload(JsonObject json) {
     if (json.equals(applied)) {
       return Future.succeededFuture();
     }
-    PlatformConfig next;
+    ConfigReload.Plan plan;
     try {
-      next = PlatformConfig.fromJson(json);
+      plan = ConfigReload.plan(config, applied, json);
     } catch (ConfigException e) {
-      LOG.warning(() -> "configuration reload ignored, the running keys stay: " + e.getMessage());
+      LOG.warning(() -> "configuration reload ignored, the running configuration stays: " + e.getMessage());
+      return Future.failedFuture(e);
+    } catch (ConfigReload.NeedsRestart e) {
+      LOG.warning(() -> "configuration reload ignored: " + e.getMessage());
       return Future.failedFuture(e);
     }
-    if (config.demo() || !next.tenants().keySet().equals(config.tenants().keySet())) {
-      LOG.warning("configuration reload ignored: adding or removing tenants (or demo mode) needs a restart");
-      return Future.failedFuture(new IllegalStateException("tenants changed"));
+    if (!plan.needingRestart().isEmpty()) {
+      LOG.warning(() -> "configuration reload: " + plan.needingRestart() + " changed and need a restart; "
+          + "the keys, admin token, workflows, tenants' workflow lists and circuit breakers are applied");
     }
-    if (!withoutKeys(json).equals(withoutKeys(applied))) {
-      LOG.warning("configuration reload: only keys, revocations, expiries and the admin token are applied; "
-          + "the other changes need a restart");
-    }
-    applied = json;
-    if (gateway == null) {
-      return Future.succeededFuture();
-    }
-    return vertx.eventBus().request(GatewayVerticle.RELOAD_CONFIG, json, new DeliveryOptions().setLocalOnly(true))
-        .<Void>mapEmpty()
-        .onSuccess(v -> LOG.info("configuration reloaded: tenant keys and admin token updated"));
-  }
-
-  private static JsonObject withoutKeys(JsonObject json) {
-    JsonObject rest = json.copy();
-    rest.remove("admin");
-    rest.getJsonObject("tenants", new JsonObject()).forEach(tenant -> {
-      if (tenant.getValue() instanceof JsonObject t) {
-        t.remove("keys");
-        t.remove("revokedKeys");
-      }
-    });
-    return rest;
+    DeliveryOptions local = new DeliveryOptions().setLocalOnly(true);
+    Future<Void> engine = !config.runs("workflow") ? Future.succeededFuture()
+        : vertx.eventBus().request(WorkflowVerticle.RELOAD_DEFINITIONS, json, local).mapEmpty();
+    return engine
+        .compose(v -> gateway == null ? Future.<Void>succeededFuture()
+            : vertx.eventBus().request(GatewayVerticle.RELOAD_CONFIG, json, local).<Void>mapEmpty())
+        .onSuccess(v -> {
+          applied = json;
+          LOG.info("configuration reloaded: keys, admin token, workflow definitions and circuit breakers updated");
+        })
+        .onFailure(e -> LOG.warning(() -> "configuration reload refused, the running configuration stays: "
+            + e.getMessage()));
   }
 
   /** Leaves the node directory, then undeploys in reverse order of deployment, one after the other. */

@@ -18,14 +18,9 @@ import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,27 +38,12 @@ class KeyReloadTest {
   private static final Duration APPLIED_WITHIN = Duration.ofSeconds(5);
   private static final String NEW_GLOBEX_KEY = "globex-second-key";
   private static final String NEW_ADMIN_TOKEN = "rotated-admin-token";
-  private static final Logger LAUNCHER_LOG = Logger.getLogger("dev.wfgateway.launcher");
 
   @TempDir
   static Path dir;
   private static EdgePlatform edge;
   private static String original;
-  private static final List<String> warnings = new CopyOnWriteArrayList<>();
-  private static final java.util.logging.Handler WARNINGS = new java.util.logging.Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      warnings.add(record.getMessage());
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-  };
+  private static LauncherLog log;
 
   @BeforeAll
   static void start() throws Exception {
@@ -73,12 +53,12 @@ class KeyReloadTest {
     Map<String, String> env = Map.of("HTTP_PORT", "0", "DLQ_JOURNAL_DIR", dir.resolve("dlq").toString(),
         "RUNS_JOURNAL_DIR", dir.resolve("runs").toString());
     edge.node.platform.reloadOnChange(edge.configFile.toString(), env, INTERVAL, UnaryOperator.identity());
-    LAUNCHER_LOG.addHandler(WARNINGS);
+    log = LauncherLog.capture();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    LAUNCHER_LOG.removeHandler(WARNINGS);
+    log.close();
     edge.close();
   }
 
@@ -87,7 +67,7 @@ class KeyReloadTest {
     replaceConfig(original)
         .compose(replaced -> awaitStatus("acme's key works again", ConfiguredPlatform.ACME_KEY, "/v1/dlq", 200))
         .onComplete(context.succeeding(v -> {
-          warnings.clear();
+          log.clear();
           context.completeNow();
         }));
   }
@@ -118,9 +98,7 @@ class KeyReloadTest {
   /** Until the launcher has logged a warning that contains each of {@code parts}. */
   private static Future<String> awaitWarning(String what, String... parts) {
     return Eventually.until(edge.node.vertx, what, APPLIED_WITHIN,
-        () -> Future.succeededFuture(warnings.stream().filter(w -> Stream.of(parts).allMatch(w::contains))
-            .findFirst().orElse(null)),
-        Objects::nonNull);
+        () -> Future.succeededFuture(log.find(parts)), Objects::nonNull);
   }
 
   /** Then asks {@code GET path} with {@code credential} once, and completes the test if it answers {@code status}. */
