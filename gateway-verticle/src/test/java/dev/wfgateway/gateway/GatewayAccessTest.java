@@ -42,7 +42,7 @@ class GatewayAccessTest extends DeployedGateway {
   private static final PolicyState BURST_GONE = new PolicyState("burst", 20, 1, 0, 1);
   private static final PolicyState SUSTAINED = new PolicyState("sustained", 1000, 900, 500, 300);
   private static final JsonObject RUN = RunRecord
-      .queued("r1", "acme", "orders", new JsonObject(), "2026-12-01T10:00:00Z").toJson().put("status", "succeeded");
+      .queued("r1", "acme", "orders", "v1", new JsonObject(), "2026-12-01T10:00:00Z").toJson().put("status", "succeeded");
 
   private static JsonObject decision(boolean allowed, Long retryAfter, PolicyState... policies) {
     return new RateLimitDecision(allowed, List.of(policies), retryAfter, RateLimitDecision.MODE_REDIS).toJson();

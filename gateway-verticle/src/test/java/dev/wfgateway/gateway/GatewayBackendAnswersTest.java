@@ -67,7 +67,7 @@ class GatewayBackendAnswersTest extends DeployedGateway {
 
   /** A whole run record, as the workflow service sends it. */
   private static JsonObject run(String status) {
-    return RunRecord.queued("run-7", "acme", ORDERS, new JsonObject(), "2026-12-01T10:00:00Z").toJson()
+    return RunRecord.queued("run-7", "acme", ORDERS, "v1", new JsonObject(), "2026-12-01T10:00:00Z").toJson()
         .put("status", status);
   }
 
