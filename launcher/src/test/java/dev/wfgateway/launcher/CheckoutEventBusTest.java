@@ -45,8 +45,11 @@ class CheckoutEventBusTest {
           "          http: { url: \"" + url + "/bonus\" } }",
           "      - name: notify",
           "        retry: none",
-          "        input: { orderId: /input/orderId, fraud: /steps/fraud/score, reservation: /steps/reserve/reservation,",
-          "                 channel: { pointer: /input/channel, default: email } }",
+          "        input:",
+          "          orderId: /input/orderId",
+          "          fraud: /steps/fraud/score",
+          "          reservation: /steps/reserve/reservation",
+          "          channel: { pointer: /input/channel, default: email }",
           "        http: { url: \"" + url + "/notify\" }",
           "      - { name: ship, retry: none, when: { pointer: /input/undeliverable, exists: true },",
           "          http: { url: \"" + url + "/ship\" } }")));

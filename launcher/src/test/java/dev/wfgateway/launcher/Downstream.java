@@ -63,7 +63,7 @@ final class Downstream implements AutoCloseable {
     }
   }
 
-  /** How a path answers: a status and body, after a call of the same run to {@code awaitedPath} (if any), or not at all. */
+  /** How a path answers: a status and body, once a call of the run to {@code awaitedPath} has arrived, or never. */
   record Script(int status, JsonObject body, String awaitedPath, boolean unanswered) {
     static Script answer(int status, JsonObject body) {
       return new Script(status, body, null, false);
@@ -119,7 +119,8 @@ final class Downstream implements AutoCloseable {
   private void answerWhatMay() {
     for (Call call : List.copyOf(waiting)) {
       String awaited = call.script.awaitedPath();
-      if (awaited == null || calls.stream().anyMatch(c -> c.path.equals(awaited) && Objects.equals(c.runId, call.runId))) {
+      if (awaited == null
+          || calls.stream().anyMatch(c -> c.path.equals(awaited) && Objects.equals(c.runId, call.runId))) {
         waiting.remove(call);
         call.answeredNanos = System.nanoTime();
         call.response.setStatusCode(call.script.status()).putHeader("Content-Type", "application/json")

@@ -111,23 +111,29 @@ final class FeatureNodes implements AutoCloseable {
         .orElseThrow(() -> new AssertionError("no step " + name + " in " + record.encodePrettily()));
   }
 
-  /** The downstream first, so that the calls it holds end before the nodes stop. */
+  /** Every part, even if one fails to close; the downstream first, so the calls it holds end before the nodes stop. */
   @Override
   public void close() throws Exception {
-    try {
-      downstream.close();
-    } finally {
+    Throwable first = null;
+    for (AutoCloseable part : new AutoCloseable[] {downstream, local == null ? null : local.platform,
+        onRedis == null ? null : onRedis.platform, redis}) {
       try {
-        for (Node node : new Node[] {local, onRedis}) {
-          if (node != null) {
-            node.platform.close();
-          }
+        if (part != null) {
+          part.close();
         }
-      } finally {
-        if (redis != null) {
-          redis.close();
+      } catch (Exception | AssertionError e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
         }
       }
+    }
+    if (first instanceof Exception e) {
+      throw e;
+    }
+    if (first != null) {
+      throw (AssertionError) first;
     }
   }
 }
