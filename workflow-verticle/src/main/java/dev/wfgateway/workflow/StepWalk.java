@@ -96,10 +96,12 @@ final class StepWalk {
           if (--left[0] == 0) {
             done.tryComplete();
           }
-        } else if (done.tryFail(ar.cause())) {
+        } else if (!done.future().isComplete()) {
+          // before failing the group: its listeners end the run at once, and an ended run records nothing more
           run.currentStep = branch.name();
           run.stepAttempts = call.tally.attempts();
           cancelOthers(group, calls);
+          done.fail(ar.cause());
         }
       });
     }

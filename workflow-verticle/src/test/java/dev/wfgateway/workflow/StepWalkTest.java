@@ -113,6 +113,23 @@ class StepWalkTest {
     })));
   }
 
+  /** The failure arrives once every branch is out, as a real downstream's answer does, not while the group starts. */
+  @Test
+  void aBranchThatFailsWhileTheOthersAreOutCancelsThemAndNamesItself(VertxTestContext test) {
+    Promise<JsonObject> fraud = node.steps.hang("fraud");
+    node.steps.hang("credit");
+    node.onLoop(() -> {
+      Future<RunOutcome> outcome = execute("fan", new JsonObject());
+      fraud.fail(StepFailure.permanent("step_http_422", "step answered HTTP 422"));
+      return outcome;
+    }).onComplete(test.succeeding(outcome -> test.verify(() -> {
+      assertThat(outcome.record().error().step()).isEqualTo("fraud");
+      assertThat(outcome.record().steps()).extracting(StepRecord::name, StepRecord::status).containsExactly(
+          tuple("first", "succeeded"), tuple("fraud", "failed"), tuple("credit", "cancelled"));
+      test.completeNow();
+    })));
+  }
+
   @Test
   void aStepWhoseConditionIsFalseIsSkippedAndNeverCalled(VertxTestContext test) {
     node.onLoop(() -> execute("gated", new JsonObject().put("tier", "silver")))
