@@ -103,6 +103,7 @@ final class RunExecutor {
     private final Promise<RunOutcome> outcome = Promise.promise();
     private final long startNanos = System.nanoTime();
     private long timeoutTimer = -1;
+    private StepWalk walk;
     /** Whether a step call may have acted: answered, failed after being sent, or still out when the run ended. */
     private boolean stepCalled;
 
@@ -127,7 +128,10 @@ final class RunExecutor {
                 : new LockInfo(state.context.lockKey(), state.lease.fencingToken()));
             return store.save(state.record, retention);
           })
-          .compose(v -> new StepWalk(state, attempts, metrics, store, retention).walk())
+          .compose(v -> {
+            walk = new StepWalk(state, attempts, metrics, store, retention);
+            return walk.walk();
+          })
           .onSuccess(this::succeed)
           .onFailure(this::failWith);
     }
@@ -185,6 +189,9 @@ final class RunExecutor {
     Future<RunOutcome> fail(DlqReason reason, FailureInfo failure, ProblemType problemType) {
       if (state.ended) {
         return outcome.future();
+      }
+      if (walk != null) {
+        walk.interrupt(failure.message());
       }
       state.ended = true;
       stepCalled = state.calls.mayHaveActed();

@@ -9,7 +9,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Walks one run's steps in definition order (DESIGN.md section 7b): a step whose {@code when} is
@@ -25,6 +27,8 @@ final class StepWalk {
   private final WorkflowMetrics metrics;
   private final RunStore store;
   private final Duration retention;
+  /** The calls that have started and not been recorded yet: what {@link #interrupt} records. */
+  private final Set<Call> open = new LinkedHashSet<>();
 
   /** One call of the walk: how many attempts it made, and whether it has been recorded (or cancelled). */
   private static final class Call {
@@ -32,6 +36,9 @@ final class StepWalk {
     final long startNanos = System.nanoTime();
     boolean settled;
     boolean cancelled;
+    /** Set once the call goes out. */
+    StepDefinition step;
+    String group;
 
     Call(Attempts.CallLog log) {
       tally = new Attempts.Tally(log);
@@ -49,6 +56,16 @@ final class StepWalk {
   /** Runs every step; answers the run's output {@code {steps, result}} or fails with the {@link StepFailure}. */
   Future<JsonObject> walk() {
     return from(0);
+  }
+
+  /**
+   * Records every call still out as failed with {@code why} (the run is ending: timeout, shutdown),
+   * so that the run record shows which step the run was waiting for. Call before the run is marked ended.
+   */
+  void interrupt(String why) {
+    for (Call call : List.copyOf(open)) {
+      settle(call.step, call.group, call, why + " (the call was still out)", null);
+    }
   }
 
   private Future<JsonObject> from(int index) {
@@ -114,6 +131,7 @@ final class StepWalk {
       if (!call.settled && !run.ended) {
         call.settled = true;
         call.cancelled = true;
+        open.remove(call);
         record(new StepRecord(group.branches().get(i).name(), group.name(), "cancelled", call.tally.attempts(),
             elapsedMillis(call), "cancelled: another branch of the group failed", null));
       }
@@ -138,6 +156,9 @@ final class StepWalk {
       settle(step, group, call, failure.getMessage(), null);
       return Future.failedFuture(failure);
     }
+    call.step = step;
+    call.group = group;
+    open.add(call);
     return attempts.call(step.target(), step.retry(), run.call(step.name(), false, payload),
             () -> call.cancelled ? StepFailure.notCalled("cancelled", "another branch failed", false,
                 DlqReason.STEP_FAILED) : run.stopped(), call.tally)
@@ -165,6 +186,7 @@ final class StepWalk {
       return;
     }
     call.settled = true;
+    open.remove(call);
     record(new StepRecord(step.name(), group, error == null ? "succeeded" : "failed", call.tally.attempts(),
         elapsedMillis(call), error, keptOutput));
   }

@@ -125,6 +125,10 @@ class CompensationTest {
       assertThat(onlyDeadLetter().reason()).isEqualTo(DlqReason.TIMEOUT);
       assertThat(outcome.record().compensations()).extracting(CompensationRecord::name).containsExactly("reserve");
       assertThat(node.steps.attemptsOf("charge" + UNDO)).as("charge never answered: not compensated").isZero();
+      assertThat(outcome.record().steps()).extracting(StepRecord::name, StepRecord::status).containsExactly(
+          tuple("reserve", "succeeded"), tuple("plain", "succeeded"), tuple("charge", "failed"));
+      assertThat(outcome.record().steps().get(2).error()).as("the record shows what the run was waiting for")
+          .isEqualTo("the run did not finish within PT5S (the call was still out)");
       test.completeNow();
     })));
   }

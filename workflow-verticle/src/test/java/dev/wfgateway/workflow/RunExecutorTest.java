@@ -220,7 +220,11 @@ class RunExecutorTest {
       assertThat(outcome.stepCalled()).as("the attempt that never answered went out").isTrue();
       assertThat(node.store.record("acme", RUN).status()).isEqualTo(RunStatus.DEAD_LETTERED);
       assertThat(node.store.record("acme", RUN).endedAt()).isEqualTo(ManualTime.START.plusMillis(5_000).toString());
-      assertThat(node.store.record("acme", RUN).steps()).as("the late answer is not recorded").isEmpty();
+      assertThat(node.store.record("acme", RUN).steps()).as("recorded as the timeout left it, the late answer not")
+          .singleElement().satisfies(step -> {
+            assertThat(step.status()).isEqualTo("failed");
+            assertThat(step.error()).endsWith("(the call was still out)");
+          });
       assertEndedOnce();
       test.completeNow();
     })));
