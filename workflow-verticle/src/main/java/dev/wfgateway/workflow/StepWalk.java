@@ -96,10 +96,12 @@ final class StepWalk {
           if (--left[0] == 0) {
             done.tryComplete();
           }
-        } else if (done.tryFail(ar.cause())) {
+        } else if (!done.future().isComplete()) {
+          // failing the group ends the run at once when the walk awaits it: name the branch first
           run.currentStep = branch.name();
           run.stepAttempts = call.tally.attempts();
           cancelOthers(group, calls);
+          done.fail(ar.cause());
         }
       });
     }

@@ -114,6 +114,23 @@ class StepWalkTest {
   }
 
   @Test
+  void aBranchThatFailsWhileTheGroupIsAwaitedNamesItselfAndCancelsItsSiblings(VertxTestContext test) {
+    Promise<JsonObject> fraud = node.steps.hang("fraud");
+    node.steps.hang("credit");
+    node.onLoop(() -> {
+      Future<RunOutcome> outcome = execute("fan", new JsonObject());
+      fraud.fail(StepFailure.permanent("step_http_402", "step answered HTTP 402"));
+      return outcome;
+    }).onComplete(test.succeeding(outcome -> test.verify(() -> {
+      RunRecord run = outcome.record();
+      assertThat(run.error().step()).isEqualTo("fraud");
+      assertThat(run.steps()).extracting(StepRecord::name, StepRecord::status).containsExactly(
+          tuple("first", "succeeded"), tuple("fraud", "failed"), tuple("credit", "cancelled"));
+      test.completeNow();
+    })));
+  }
+
+  @Test
   void aStepWhoseConditionIsFalseIsSkippedAndNeverCalled(VertxTestContext test) {
     node.onLoop(() -> execute("gated", new JsonObject().put("tier", "silver")))
         .onComplete(test.succeeding(outcome -> test.verify(() -> {
