@@ -3,9 +3,13 @@ package dev.wfgateway.launcher;
 import dev.wfgateway.common.Headers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,7 +20,8 @@ import java.util.Map;
  *   <li>{@code POST /stamp} (HTTP, on a free loopback port) stamps the payload with a time;</li>
  *   <li>{@code demo.flaky} (event bus) fails with 503 on the first {@code input.failAttempts}
  *       attempts of each run (all of them when absent), so a run shows retries, and by default
- *       ends in the DLQ, and repeated failures trip the breaker.</li>
+ *       ends in the DLQ, and repeated failures trip the breaker;</li>
+ *   <li>the services of {@code demo-checkout}: {@link DemoCheckoutServices}.</li>
  * </ul>
  */
 final class DemoServiceVerticle extends VerticleBase {
@@ -51,20 +56,33 @@ final class DemoServiceVerticle extends VerticleBase {
         message.reply(new JsonObject().put("charged", true).put("attempt", attempt));
       }
     });
+    DemoCheckoutServices.registerFraud(vertx.eventBus());
+    Map<String, DemoEndpoint> endpoints = new HashMap<>(DemoCheckoutServices.endpoints());
+    endpoints.put(STAMP_PATH, (request, payload) -> DemoEndpoint.ok(new JsonObject()
+        .put("stampedAt", Instant.now().toString())
+        .put("fencingToken", request.getHeader(Headers.FENCING_TOKEN))
+        .put("steps", payload.getJsonObject("steps", new JsonObject()).fieldNames().size())));
     return vertx.createHttpServer()
-        .requestHandler(request -> request.body().onSuccess(body -> {
-          if (!STAMP_PATH.equals(request.path())) {
-            request.response().setStatusCode(404).end();
-            return;
-          }
-          JsonObject payload = body.length() == 0 ? new JsonObject() : body.toJsonObject();
-          request.response().putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("stampedAt", Instant.now().toString())
-                  .put("fencingToken", request.getHeader(Headers.FENCING_TOKEN))
-                  .put("steps", payload.getJsonObject("steps", new JsonObject()).fieldNames().size()).encode());
-        }))
+        .requestHandler(request -> request.body()
+            .onSuccess(body -> serve(endpoints.get(request.path()), request, body)))
         .listen(0, "127.0.0.1")
         .onSuccess(s -> server = s);
+  }
+
+  private static void serve(DemoEndpoint endpoint, HttpServerRequest request, Buffer body) {
+    if (endpoint == null) {
+      request.response().setStatusCode(404).end();
+      return;
+    }
+    DemoEndpoint.Answer answer;
+    try {
+      answer = endpoint.answer(request, body.length() == 0 ? new JsonObject() : body.toJsonObject());
+    } catch (DecodeException | ClassCastException e) {
+      answer = new DemoEndpoint.Answer(400,
+          new JsonObject().put("error", "the body is not the JSON object this demo service expects"));
+    }
+    request.response().setStatusCode(answer.status()).putHeader("Content-Type", "application/json")
+        .end(answer.body().encode());
   }
 
   int httpPort() {
