@@ -1,6 +1,7 @@
 package dev.wfgateway.workflow;
 
 import dev.wfgateway.common.Addresses;
+import dev.wfgateway.common.Durations;
 import dev.wfgateway.common.Problem;
 import dev.wfgateway.common.ProblemException;
 import dev.wfgateway.common.ProblemType;
@@ -117,7 +118,7 @@ final class RunExecutor {
 
     void start() {
       timeoutTimer = timers.schedule(definition().timeout().toMillis(), () -> fail(DlqReason.TIMEOUT,
-          new FailureInfo("run_timeout", "the run did not finish within " + definition().timeout(), state.currentStep),
+          new FailureInfo("run_timeout", "the run did not finish within " + Durations.format(definition().timeout()), state.currentStep),
           ProblemType.RUN_TIMEOUT));
       acquireLock()
           .compose(v -> {

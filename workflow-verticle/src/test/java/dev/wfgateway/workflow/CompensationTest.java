@@ -128,7 +128,7 @@ class CompensationTest {
       assertThat(outcome.record().steps()).extracting(StepRecord::name, StepRecord::status).containsExactly(
           tuple("reserve", "succeeded"), tuple("plain", "succeeded"), tuple("charge", "failed"));
       assertThat(outcome.record().steps().get(2).error()).as("the record shows what the run was waiting for")
-          .isEqualTo("the run did not finish within PT5S (the call was still out)");
+          .isEqualTo("the run did not finish within 5s (the call was still out)");
       test.completeNow();
     })));
   }

@@ -137,10 +137,8 @@ final class WorkflowReader {
     String pointer = readPointer(json, p + ".pointer");
     boolean hasEquals = json.containsKey("equals");
     Object equalTo = r.value(json, "equals");
-    Boolean exists = null;
-    if (json.containsKey("exists")) {
-      exists = r.bool(json, "exists", p + ".exists", true);
-    }
+    r.value(json, "exists"); // a known key even when absent, so that a misspelt one lists it
+    Boolean exists = json.containsKey("exists") ? r.bool(json, "exists", p + ".exists", true) : null;
     if (hasEquals == (exists != null)) {
       r.problem(p, "needs exactly one of 'equals' or 'exists'");
     }
