@@ -56,10 +56,7 @@ class CompensationTest {
   }
 
   private Future<RunOutcome> execute(String workflow, JsonObject input) {
-    RunRecord queued = RunRecord.queued(RUN, "acme", workflow, "v1", input, ManualTime.START.toString());
-    String lockKey = node.config.workflows().get(workflow).lock() == null ? null : input.getString("orderId");
-    return node.executor.execute(node.contextOf(EngineOnFakes.request("acme", workflow, input, false), lockKey),
-        queued);
+    return node.execute(RUN, workflow, input);
   }
 
   private static StepFailure declined() {

@@ -121,6 +121,16 @@ final class EngineOnFakes {
     return new SubmitRunRequest(tenant, workflow, input, key, async, "req-1", RunSource.HTTP, 0);
   }
 
+  /**
+   * Hands {@code acme}'s sync run {@code runId} of {@code workflow} (definition version {@code v1})
+   * to the executor, its lock key taken from {@code orderId} when the workflow takes a lock.
+   */
+  Future<RunOutcome> execute(String runId, String workflow, JsonObject input) {
+    RunRecord queued = RunRecord.queued(runId, "acme", workflow, "v1", input, ManualTime.START.toString());
+    String lockKey = config.workflows().get(workflow).lock() == null ? null : input.getString("orderId");
+    return executor.execute(contextOf(request("acme", workflow, input, false), lockKey), queued);
+  }
+
   /** What the executor is handed for a run of {@code workflow}, as the engine builds it. */
   RunContext contextOf(SubmitRunRequest request, String lockKey) {
     return new RunContext(request, config.workflows().get(request.workflow()), lockKey, null);

@@ -58,8 +58,7 @@ class StepWalkTest {
   }
 
   private Future<RunOutcome> execute(String workflow, JsonObject input) {
-    RunRecord queued = RunRecord.queued(RUN, "acme", workflow, "v1", input, ManualTime.START.toString());
-    return node.executor.execute(node.contextOf(EngineOnFakes.request("acme", workflow, input, false), null), queued);
+    return node.execute(RUN, workflow, input);
   }
 
   private JsonObject payloadOf(String step) {
