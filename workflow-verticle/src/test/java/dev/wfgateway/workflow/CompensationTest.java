@@ -55,10 +55,6 @@ class CompensationTest {
     node.close();
   }
 
-  private Future<RunOutcome> execute(String workflow, JsonObject input) {
-    return node.execute(RUN, workflow, input);
-  }
-
   private static StepFailure declined() {
     return StepFailure.permanent("step_http_409", "step answered HTTP 409");
   }
@@ -71,7 +67,7 @@ class CompensationTest {
   @Test
   void succeededStepsAreCompensatedNewestFirstWithTheFailureInTheirBody(VertxTestContext test) {
     node.steps.failWith("ship", declined());
-    node.onLoop(() -> execute("saga", new JsonObject().put("orderId", "o-1")))
+    node.onLoop(() -> node.execute(RUN, "saga", new JsonObject().put("orderId", "o-1")))
         .onComplete(test.succeeding(outcome -> test.verify(() -> {
           assertThat(node.steps.attempts).extracting(ScriptedSteps.Attempt::step)
               .containsExactly("reserve", "plain", "charge", "ship", "charge" + UNDO, "reserve" + UNDO);
@@ -96,7 +92,7 @@ class CompensationTest {
     node.steps.failWith("charge" + UNDO, down);
     node.steps.failWith("reserve" + UNDO, down, down, down);
     node.onLoop(() -> {
-      Future<RunOutcome> outcome = execute("saga", new JsonObject());
+      Future<RunOutcome> outcome = node.execute(RUN, "saga", new JsonObject());
       node.time.advance(100);
       assertThat(node.steps.attemptsOf("reserve" + UNDO)).isEqualTo(2);
       node.time.advance(200);
@@ -115,7 +111,7 @@ class CompensationTest {
   void aRunThatTimesOutCompensatesWhatHadSucceeded(VertxTestContext test) {
     node.steps.hang("charge");
     node.onLoop(() -> {
-      Future<RunOutcome> outcome = execute("saga", new JsonObject());
+      Future<RunOutcome> outcome = node.execute(RUN, "saga", new JsonObject());
       node.time.advance(5_000);
       return outcome;
     }).onComplete(test.succeeding(outcome -> test.verify(() -> {
@@ -134,7 +130,7 @@ class CompensationTest {
   void aLostLockCompensatesTooAndTheCompensationCarriesTheFencingToken(VertxTestContext test) {
     Promise<JsonObject> reserve = node.steps.hang("reserve");
     node.onLoop(() -> {
-      Future<RunOutcome> outcome = execute("locked", new JsonObject().put("orderId", "o-1"));
+      Future<RunOutcome> outcome = node.execute(RUN, "locked", new JsonObject().put("orderId", "o-1"));
       node.locks.granted.get(0).lost = true;
       reserve.complete(new JsonObject());
       return outcome;
@@ -153,7 +149,7 @@ class CompensationTest {
   void aStepWithACompensationIsStoredWithItsOutputBeforeTheNextStepStarts(VertxTestContext test) {
     node.steps.hang("reserve").complete(new JsonObject().put("hold", "h-9"));
     node.steps.failWith("ship", declined());
-    node.onLoop(() -> execute("saga", new JsonObject())).onComplete(test.succeeding(outcome -> test.verify(() -> {
+    node.onLoop(() -> node.execute(RUN, "saga", new JsonObject())).onComplete(test.succeeding(outcome -> test.verify(() -> {
       RunRecord stored = node.store.writes.stream()
           .filter(r -> r.status() == RunStatus.RUNNING && !r.steps().isEmpty()).findFirst().orElseThrow();
       assertThat(stored.steps()).singleElement().satisfies(step -> {

@@ -57,10 +57,6 @@ class StepWalkTest {
     node.close();
   }
 
-  private Future<RunOutcome> execute(String workflow, JsonObject input) {
-    return node.execute(RUN, workflow, input);
-  }
-
   private JsonObject payloadOf(String step) {
     return node.steps.attempts.stream().filter(a -> a.step().equals(step)).findFirst().orElseThrow().call().payload();
   }
@@ -70,7 +66,7 @@ class StepWalkTest {
     Promise<JsonObject> fraud = node.steps.hang("fraud");
     Promise<JsonObject> credit = node.steps.hang("credit");
     node.onLoop(() -> {
-      Future<RunOutcome> outcome = execute("fan", new JsonObject());
+      Future<RunOutcome> outcome = node.execute(RUN, "fan", new JsonObject());
       assertThat(node.steps.attempts).extracting(ScriptedSteps.Attempt::step).containsExactly("first", "fraud",
           "credit");
       node.time.advance(40);
@@ -97,7 +93,7 @@ class StepWalkTest {
   void aBranchThatFailsCancelsTheUnfinishedOnesAndFailsTheRun(VertxTestContext test) {
     Promise<JsonObject> credit = node.steps.hang("credit");
     node.steps.failWith("fraud", StepFailure.permanent("step_http_422", "step answered HTTP 422"));
-    node.onLoop(() -> execute("fan", new JsonObject())).onComplete(test.succeeding(outcome -> test.verify(() -> {
+    node.onLoop(() -> node.execute(RUN, "fan", new JsonObject())).onComplete(test.succeeding(outcome -> test.verify(() -> {
       RunRecord run = outcome.record();
       assertThat(run.status()).isEqualTo(RunStatus.DEAD_LETTERED);
       assertThat(run.error().step()).isEqualTo("fraud");
@@ -118,7 +114,7 @@ class StepWalkTest {
     Promise<JsonObject> fraud = node.steps.hang("fraud");
     node.steps.hang("credit");
     node.onLoop(() -> {
-      Future<RunOutcome> outcome = execute("fan", new JsonObject());
+      Future<RunOutcome> outcome = node.execute(RUN, "fan", new JsonObject());
       fraud.fail(StepFailure.permanent("step_http_422", "step answered HTTP 422"));
       return outcome;
     }).onComplete(test.succeeding(outcome -> test.verify(() -> {
@@ -131,7 +127,7 @@ class StepWalkTest {
 
   @Test
   void aStepWhoseConditionIsFalseIsSkippedAndNeverCalled(VertxTestContext test) {
-    node.onLoop(() -> execute("gated", new JsonObject().put("tier", "silver")))
+    node.onLoop(() -> node.execute(RUN, "gated", new JsonObject().put("tier", "silver")))
         .onComplete(test.succeeding(outcome -> test.verify(() -> {
           assertThat(outcome.record().steps()).extracting(StepRecord::name, StepRecord::status).containsExactly(
               tuple("first", "succeeded"),
@@ -146,7 +142,7 @@ class StepWalkTest {
   @Test
   void aConditionThatHoldsLetsTheStepRun(VertxTestContext test) {
     node.steps.hang("first").complete(new JsonObject().put("flag", false));
-    node.onLoop(() -> execute("gated", new JsonObject().put("tier", "gold")))
+    node.onLoop(() -> node.execute(RUN, "gated", new JsonObject().put("tier", "gold")))
         .onComplete(test.succeeding(outcome -> test.verify(() -> {
           assertThat(node.steps.attempts).extracting(ScriptedSteps.Attempt::step)
               .containsExactly("first", "bonus", "audit");
@@ -156,7 +152,7 @@ class StepWalkTest {
 
   @Test
   void aMappedStepReceivesExactlyTheBuiltBody(VertxTestContext test) {
-    node.onLoop(() -> execute("mapped", new JsonObject().put("orderId", "o-1").put("secret", "x")))
+    node.onLoop(() -> node.execute(RUN, "mapped", new JsonObject().put("orderId", "o-1").put("secret", "x")))
         .onComplete(test.succeeding(outcome -> test.verify(() -> {
           assertThat(payloadOf("notify")).isEqualTo(new JsonObject().put("orderId", "o-1").put("from", "first")
               .put("channel", "email"));
@@ -166,7 +162,7 @@ class StepWalkTest {
 
   @Test
   void aPointerThatResolvesToNothingFailsTheRunNamingIt(VertxTestContext test) {
-    node.onLoop(() -> execute("mapped", new JsonObject())).onComplete(test.succeeding(outcome -> test.verify(() -> {
+    node.onLoop(() -> node.execute(RUN, "mapped", new JsonObject())).onComplete(test.succeeding(outcome -> test.verify(() -> {
       assertThat(outcome.record().status()).isEqualTo(RunStatus.DEAD_LETTERED);
       assertThat(outcome.record().error().type()).isEqualTo("input_missing");
       assertThat(outcome.record().error().message()).contains("/input/orderId").contains("orderId");

@@ -1,11 +1,14 @@
 package dev.wfgateway.common.config;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.pointer.JsonPointer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** RFC 6901 JSON Pointers as workflow definitions use them: into {@code {input, steps}}. */
+/**
+ * RFC 6901 JSON Pointers as workflow definitions use them, into {@code {input, steps}}: their tokens
+ * for the load-time checks, Vert.x's {@link JsonPointer} to read them.
+ */
 public final class JsonPointers {
   private JsonPointers() {
   }
@@ -27,17 +30,6 @@ public final class JsonPointers {
 
   /** The value {@code pointer} names in {@code document}, or null when it names nothing (or JSON null). */
   public static Object resolve(JsonObject document, String pointer) {
-    Object at = document;
-    for (String token : tokens(pointer)) {
-      if (at instanceof JsonObject object) {
-        at = object.getValue(token);
-      } else if (at instanceof JsonArray array && token.matches("0|[1-9][0-9]{0,8}")
-          && Integer.parseInt(token) < array.size()) {
-        at = array.getValue(Integer.parseInt(token));
-      } else {
-        return null;
-      }
-    }
-    return at;
+    return JsonPointer.from(pointer).queryJson(document);
   }
 }
